@@ -1,0 +1,92 @@
+package dev.vigil.actors.policy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Routers;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+
+import dev.vigil.actors.RetryingAsk;
+import dev.vigil.protocol.PolicyProtocol;
+import dev.vigil.protocol.PolicyProtocol.DecisionView;
+import dev.vigil.protocol.PolicyProtocol.EvaluationInput;
+import dev.vigil.protocol.PolicyProtocol.QuotaConsumption;
+import dev.vigil.protocol.PolicyProtocol.QuotaUsage;
+import dev.vigil.protocol.QuotaProtocol;
+
+/**
+ * How callers reach the policy pool: a group router over every registered worker in the cluster that prefers the
+ * caller's own node. Evaluation has no side effect (quota comes back as consumption for the caller to record), so an
+ * attempt that times out, because its worker vanished with a node, is retried on another until the deadline.
+ */
+public final class PolicyClient {
+
+  private final ActorSystem<?> system;
+  private final ActorRef<PolicyProtocol.Command> router;
+  private final ClusterSharding sharding;
+  private final Duration attemptTimeout;
+  private final Duration deadline;
+
+  public PolicyClient(ActorSystem<?> system, Duration attemptTimeout, Duration deadline) {
+    this.system = system;
+    this.attemptTimeout = attemptTimeout;
+    this.deadline = deadline;
+    this.sharding = ClusterSharding.get(system);
+    this.router = system.systemActorOf(Routers.group(PolicyProtocol.WORKERS).withRoundRobinRouting(true),
+        "policy-router-" + java.util.UUID.randomUUID(), Props.empty());
+  }
+
+  /**
+   * Decides: the pool evaluates (retrying on another worker if one vanishes), then quota shared by every principal
+   * (global or per-action limits) is consumed at its cluster-wide {@link QuotaCounter}; if a counter refuses, the
+   * decision becomes a deny naming the limit. The consumption returned is only what the caller's entity counts itself.
+   */
+  public CompletionStage<DecisionView> evaluate(EvaluationInput input, QuotaUsage usage) {
+    return attempts(input, usage).thenCompose(this::applySharedQuota);
+  }
+
+  private CompletionStage<DecisionView> applySharedQuota(DecisionView decision) {
+    List<QuotaConsumption> consumed = decision.consumed() == null ? List.of() : decision.consumed();
+    List<QuotaConsumption> shared = consumed.stream().filter(c -> !c.principalScoped()).toList();
+    if (shared.isEmpty()) {
+      return CompletableFuture.completedFuture(decision);
+    }
+    List<QuotaConsumption> own = consumed.stream().filter(QuotaConsumption::principalScoped).toList();
+    long now = System.currentTimeMillis();
+    CompletionStage<Optional<String>> refused = CompletableFuture.completedFuture(Optional.empty());
+    for (QuotaConsumption consumption : shared) {
+      refused = refused.thenCompose(earlier -> earlier.isPresent()
+          ? CompletableFuture.completedFuture(earlier)
+          : sharding.entityRefFor(QuotaCounter.TYPE_KEY, consumption.key())
+              .<Boolean>ask(reply -> new QuotaProtocol.TryConsume(consumption.amount(), consumption.limit(),
+                  consumption.windowMillis(), now, reply), deadline)
+              // fail closed: a counter that cannot be reached does not grant its quota
+              .exceptionally(failure -> false)
+              .thenApply(granted -> granted ? Optional.<String>empty() : Optional.of(consumption.key())));
+    }
+    return refused.thenApply(limit -> limit.isEmpty()
+        ? withConsumed(decision, own, decision.effect(), decision.reason())
+        : withConsumed(decision, own, "deny", "limit exceeded: " + limit.get() + " (shared by all principals)"));
+  }
+
+  private static DecisionView withConsumed(DecisionView d, List<QuotaConsumption> consumed, String effect, String reason) {
+    return new DecisionView(effect, reason, d.ruleId(), d.policyId(), d.policyVersion(), d.policySha256(),
+        d.actionKind(), effect.equals("escalate") ? d.approval() : null, consumed, d.explanation(), d.receiptId());
+  }
+
+  private CompletionStage<DecisionView> attempts(EvaluationInput input, QuotaUsage usage) {
+    return RetryingAsk.untilDeadline(attemptTimeout, deadline, timeout -> AskPattern.ask(router,
+            (ActorRef<StatusReply<DecisionView>> replyTo) -> new PolicyProtocol.Evaluate(input, usage, replyTo),
+            timeout, system.scheduler())
+        .thenCompose(answer -> answer.isSuccess() ? CompletableFuture.completedFuture(answer.getValue())
+            : CompletableFuture.<DecisionView>failedFuture(new IllegalArgumentException(answer.getError().getMessage()))));
+  }
+}

@@ -1,0 +1,89 @@
+package dev.vigil.persistence;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+
+/**
+ * The one block of connection settings ({@code vigil.database}) from which every database user derives its own:
+ * Vigil's connection pool and pekko-persistence-jdbc's Slick blocks for the journal, snapshots, durable state and
+ * read journal. Validates on creation and fails fast with a message naming the key.
+ */
+public record DatabaseSettings(
+    String url,
+    String user,
+    String password,
+    int maxPoolSize,
+    Duration connectionTimeout,
+    Duration healthCheckTimeout,
+    boolean migrateOnStart) {
+
+  public DatabaseSettings {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("vigil.database.url must be set");
+    }
+    Dialect.fromJdbcUrl(url);
+    if (maxPoolSize < 1) {
+      throw new IllegalArgumentException("vigil.database.max-pool-size must be >= 1, got " + maxPoolSize);
+    }
+    if (connectionTimeout.toMillis() < 250) {
+      throw new IllegalArgumentException("vigil.database.connection-timeout must be >= 250ms (HikariCP's minimum)");
+    }
+  }
+
+  /** Reads {@code vigil.database} from the full configuration. */
+  public static DatabaseSettings fromConfig(Config root) {
+    Config c = root.getConfig("vigil.database");
+    return new DatabaseSettings(
+        c.getString("url"),
+        c.getString("user"),
+        c.getString("password"),
+        c.getInt("max-pool-size"),
+        c.getDuration("connection-timeout"),
+        c.getDuration("health-check-timeout"),
+        c.getBoolean("migrate-on-start"));
+  }
+
+  public Dialect dialect() {
+    return Dialect.fromJdbcUrl(url);
+  }
+
+  /**
+   * The Slick blocks pekko-persistence-jdbc reads, derived from this block, so a deployment sets the database once.
+   * The journal, snapshot store and read journal share one Slick database ({@code shared-databases}).
+   */
+  public Config pekkoJdbcConfig() {
+    Config db = ConfigFactory.empty()
+        .withValue("profile", ConfigValueFactory.fromAnyRef(dialect().slickProfile()))
+        .withValue("db.connectionPool", ConfigValueFactory.fromAnyRef("HikariCP"))
+        .withValue("db.url", ConfigValueFactory.fromAnyRef(url))
+        .withValue("db.user", ConfigValueFactory.fromAnyRef(user))
+        .withValue("db.password", ConfigValueFactory.fromAnyRef(password))
+        .withValue("db.driver", ConfigValueFactory.fromAnyRef(dialect().driverClass()))
+        .withValue("db.numThreads", ConfigValueFactory.fromAnyRef(maxPoolSize))
+        .withValue("db.maxConnections", ConfigValueFactory.fromAnyRef(maxPoolSize))
+        .withValue("db.minConnections", ConfigValueFactory.fromAnyRef(1))
+        .withValue("db.connectionTimeout", ConfigValueFactory.fromAnyRef(connectionTimeout.toMillis()))
+        .withValue("db.queueSize", ConfigValueFactory.fromAnyRef(10000));
+    Config slick = ConfigFactory.empty()
+        .withValue("pekko-persistence-jdbc.shared-databases.vigil", db.root());
+    for (String plugin : new String[] {"jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal"}) {
+      slick = slick.withValue(plugin + ".use-shared-db", ConfigValueFactory.fromAnyRef("vigil"));
+    }
+    // the durable state store has no use-shared-db in 1.1.1: it gets its own (small) pool from the same block
+    Config durable = db.withValue("db.numThreads", ConfigValueFactory.fromAnyRef(2))
+        .withValue("db.maxConnections", ConfigValueFactory.fromAnyRef(2));
+    slick = slick.withValue("jdbc-durable-state-store.slick", durable.root());
+    return slick;
+  }
+
+  @Override
+  public String toString() {
+    // never print the password
+    return "DatabaseSettings[url=" + url + ", user=" + user + ", maxPoolSize=" + maxPoolSize
+        + ", dialect=" + dialect().name().toLowerCase(Locale.ROOT) + "]";
+  }
+}
