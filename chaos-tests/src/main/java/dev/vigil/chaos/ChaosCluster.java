@@ -1,10 +1,9 @@
 package dev.vigil.chaos;
 
+import dev.vigil.standins.net.FreePorts;
 import dev.vigil.standins.net.TcpRelay;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -350,8 +349,6 @@ public final class ChaosCluster implements DrillTarget, AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
+    return FreePorts.next();
   }
 }

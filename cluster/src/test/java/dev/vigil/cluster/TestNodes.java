@@ -1,8 +1,6 @@
 package dev.vigil.cluster;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+
+import dev.vigil.standins.net.FreePorts;
 
 /**
  * Builds in-process node configurations for tests: the dev profile with free loopback ports, a given database, no
@@ -57,10 +57,9 @@ public final class TestNodes {
     return NodeConfig.load(profile, ConfigFactory.parseString(hocon).withFallback(ConfigFactory.parseMap(overrides)));
   }
 
+  /** See {@link FreePorts}: picking port 0 and closing it raced with outbound connections in CI. */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
+    return FreePorts.next();
   }
 
   public static String api(VigilNode node) {
