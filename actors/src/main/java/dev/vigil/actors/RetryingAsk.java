@@ -45,12 +45,12 @@ public final class RetryingAsk {
     }).thenCompose(Function.identity());
   }
 
-  static boolean isTimeout(Throwable cause) {
+  public static boolean isTimeout(Throwable cause) {
     return cause instanceof TimeoutException || cause instanceof AskTimeoutException
         || cause.getCause() instanceof TimeoutException;
   }
 
-  static Throwable unwrap(Throwable failure) {
+  public static Throwable unwrap(Throwable failure) {
     Throwable cause = failure;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();

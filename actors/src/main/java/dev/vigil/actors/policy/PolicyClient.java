@@ -3,9 +3,12 @@ package dev.vigil.actors.policy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -23,14 +26,18 @@ import dev.vigil.protocol.PolicyProtocol.QuotaUsage;
 import dev.vigil.protocol.QuotaProtocol;
 
 /**
- * How callers reach the policy pool: a group router over every registered worker in the cluster that prefers the
- * caller's own node. Evaluation has no side effect (quota comes back as consumption for the caller to record), so an
- * attempt that times out, because its worker vanished with a node, is retried on another until the deadline.
+ * How callers reach the policy pool: every worker the Receptionist lists as reachable, preferring the caller's own
+ * node, round-robin otherwise. Evaluation has no side effect (quota comes back as consumption for the caller to
+ * record), so an attempt that times out, because its worker vanished with a node, is retried on another until the
+ * deadline. The retry never goes back to a node that already timed out for this request, and every caller avoids a
+ * node that timed out recently ({@link PolicyRoutes}), so a killed node costs one attempt's time to the requests that
+ * were in flight on it while failure detection catches up, not a chain of attempts that land on it again.
  */
 public final class PolicyClient {
 
   private final ActorSystem<?> system;
   private final ActorRef<PolicyProtocol.Command> router;
+  private final PolicyRoutes<ActorRef<PolicyProtocol.Command>> routes;
   private final ClusterSharding sharding;
   private final Duration attemptTimeout;
   private final Duration deadline;
@@ -42,6 +49,7 @@ public final class PolicyClient {
     this.sharding = ClusterSharding.get(system);
     this.router = system.systemActorOf(Routers.group(PolicyProtocol.WORKERS).withRoundRobinRouting(true),
         "policy-router-" + java.util.UUID.randomUUID(), Props.empty());
+    this.routes = PolicyRoutes.start(system, Duration.ofSeconds(10));
   }
 
   /**
@@ -83,10 +91,27 @@ public final class PolicyClient {
   }
 
   private CompletionStage<DecisionView> attempts(EvaluationInput input, QuotaUsage usage) {
-    return RetryingAsk.untilDeadline(attemptTimeout, deadline, timeout -> AskPattern.ask(router,
-            (ActorRef<StatusReply<DecisionView>> replyTo) -> new PolicyProtocol.Evaluate(input, usage, replyTo),
-            timeout, system.scheduler())
-        .thenCompose(answer -> answer.isSuccess() ? CompletableFuture.completedFuture(answer.getValue())
-            : CompletableFuture.<DecisionView>failedFuture(new IllegalArgumentException(answer.getError().getMessage()))));
+    Set<Address> timedOut = ConcurrentHashMap.newKeySet();
+    return RetryingAsk.untilDeadline(attemptTimeout, deadline, timeout -> {
+      // no listing yet (a node still starting): the group router holds the message until it has one
+      ActorRef<PolicyProtocol.Command> worker = routes.pick(timedOut).orElse(router);
+      return AskPattern.ask(worker,
+              (ActorRef<StatusReply<DecisionView>> replyTo) -> new PolicyProtocol.Evaluate(input, usage, replyTo),
+              timeout, system.scheduler())
+          .whenComplete((answer, failure) -> {
+            if (worker == router) {
+              return;
+            }
+            Address node = worker.path().address();
+            if (failure == null) {
+              routes.answered(node);
+            } else if (RetryingAsk.isTimeout(RetryingAsk.unwrap(failure))) {
+              timedOut.add(node);
+              routes.suspect(node);
+            }
+          })
+          .thenCompose(answer -> answer.isSuccess() ? CompletableFuture.completedFuture(answer.getValue())
+              : CompletableFuture.<DecisionView>failedFuture(new IllegalArgumentException(answer.getError().getMessage())));
+    });
   }
 }
