@@ -132,8 +132,10 @@ public final class ApprovalService {
                   + "@" + decision.policyVersion();
           return store.finish(approval.approvalId(), finalDecision, reason, decision.receiptId(), clock.instant());
         })
-        .thenCompose(finished -> finished.map(a -> closedReceipt(a).thenApply(id -> finished))
-            .orElse(CompletableFuture.completedFuture(finished)));
+        // only the re-evaluation whose decision was recorded closes the approval in the chain
+        .thenCompose(finished -> finished.won() && finished.approval().isPresent()
+            ? closedReceipt(finished.approval().get()).thenApply(id -> finished.approval())
+            : CompletableFuture.completedFuture(finished.approval()));
   }
 
   private CompletionStage<String> closedReceipt(Approval approval) {
@@ -153,7 +155,9 @@ public final class ApprovalService {
 
   /** Expires overdue approvals and finishes interrupted re-evaluations. */
   void sweep() {
-    store.overdue(clock.instant(), 100).thenAccept(overdue -> {
+    // a re-evaluation is two entity asks; one not finished well after that was left by a node that died
+    Instant now = clock.instant();
+    store.overdue(now, now.minus(askTimeout.multipliedBy(3)), 100).thenAccept(overdue -> {
       for (Approval approval : overdue) {
         if (approval.pending()) {
           store.expire(approval.approvalId(), clock.instant()).thenCompose(won -> won

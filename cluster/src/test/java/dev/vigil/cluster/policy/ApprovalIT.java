@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +125,32 @@ class ApprovalIT {
         receiptKinds("payer-1"));
     JsonNode verified = JSON.readTree(send("POST", base + "/v1/receipts/verify", ADMIN, "{\"agent\":\"payer-1\"}").body());
     assertTrue(verified.get("valid").asBoolean(), verified.toString());
+  }
+
+  @Test
+  void aReEvaluationLeftUnfinishedByADeadNodeIsFinishedOnceByTheSweep() throws Exception {
+    String id = escalate("payer-4", "payment.send").get("approvalId").asText();
+    // the node that counted the deciding vote died before re-evaluating: approved, no final decision, votes long ago
+    try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
+      try (PreparedStatement u = c.prepareStatement("UPDATE vigil_approvals SET state = 'approved' WHERE approval_id = ?")) {
+        u.setString(1, id);
+        assertEquals(1, u.executeUpdate());
+      }
+      for (String voter : List.of("alice", "bob")) {
+        try (PreparedStatement i = c.prepareStatement("INSERT INTO vigil_approval_votes (approval_id, voter_key_id, "
+            + "voter_name, vote, comment, voted_at) VALUES (?, ?, ?, 'approve', NULL, ?)")) {
+          i.setString(1, id);
+          i.setString(2, "key-of-" + voter);
+          i.setString(3, voter);
+          i.setTimestamp(4, Timestamp.from(Instant.now().minus(Duration.ofHours(1))));
+          i.executeUpdate();
+        }
+      }
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+        JSON.readTree(get(base + "/v1/approvals/" + id, ADMIN).body()).path("finalDecision").asText().equals("allow"));
+    Thread.sleep(1500); // several more sweeps: none may finish it again
+    assertEquals(List.of("decision", "approval.opened", "decision", "approval.closed"), receiptKinds("payer-4"));
   }
 
   @Test

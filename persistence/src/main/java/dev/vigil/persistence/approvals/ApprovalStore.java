@@ -147,10 +147,14 @@ public final class ApprovalStore {
     });
   }
 
-  /** Records the decision an approved request got when evaluated again; only once. */
-  public CompletionStage<Optional<Approval>> finish(String approvalId, String finalDecision, String finalReason,
+  /** What {@link #finish} did: whether this caller's decision is the one recorded, and the approval as it stands. */
+  public record Finished(boolean won, Optional<Approval> approval) {}
+
+  /** Records the decision an approved request got when evaluated again; only once (the first caller wins). */
+  public CompletionStage<Finished> finish(String approvalId, String finalDecision, String finalReason,
       String finalReceipt, Instant now) {
     return database.transaction(connection -> {
+      int updated;
       try (PreparedStatement u = connection.prepareStatement("UPDATE vigil_approvals SET final_decision = ?, "
           + "final_reason = ?, final_receipt = ?, closed_at = ? WHERE approval_id = ? AND state = 'approved' "
           + "AND final_decision IS NULL")) {
@@ -159,9 +163,9 @@ public final class ApprovalStore {
         u.setString(3, finalReceipt);
         u.setTimestamp(4, Timestamp.from(now));
         u.setString(5, approvalId);
-        u.executeUpdate();
+        updated = u.executeUpdate();
       }
-      return find(connection, approvalId);
+      return new Finished(updated == 1, find(connection, approvalId));
     });
   }
 
@@ -177,15 +181,21 @@ public final class ApprovalStore {
     });
   }
 
-  /** Pending approvals past their deadline, and approved ones whose re-evaluation never finished (a node died). */
-  public CompletionStage<List<Approval>> overdue(Instant now, int limit) {
+  /**
+   * Pending approvals past their deadline, and approved ones whose re-evaluation never finished (a node died): those
+   * whose last vote is older than {@code unfinishedBefore}, so a re-evaluation still in progress on the voting node is
+   * not started a second time.
+   */
+  public CompletionStage<List<Approval>> overdue(Instant now, Instant unfinishedBefore, int limit) {
     return database.run(connection -> {
       List<String> ids = new ArrayList<>();
-      try (PreparedStatement q = connection.prepareStatement("SELECT approval_id FROM vigil_approvals WHERE "
-          + "(state = 'pending' AND expires_at <= ?) OR (state = 'approved' AND final_decision IS NULL) "
-          + "ORDER BY expires_at LIMIT ?")) {
+      try (PreparedStatement q = connection.prepareStatement("SELECT a.approval_id FROM vigil_approvals a WHERE "
+          + "(a.state = 'pending' AND a.expires_at <= ?) OR (a.state = 'approved' AND a.final_decision IS NULL "
+          + "AND NOT EXISTS (SELECT 1 FROM vigil_approval_votes v WHERE v.approval_id = a.approval_id "
+          + "AND v.voted_at > ?)) ORDER BY a.expires_at LIMIT ?")) {
         q.setTimestamp(1, Timestamp.from(now));
-        q.setInt(2, limit);
+        q.setTimestamp(2, Timestamp.from(unfinishedBefore));
+        q.setInt(3, limit);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             ids.add(rs.getString(1));
