@@ -158,6 +158,11 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   private record CredentialWaitOver(String domain) implements Command {}
 
+  private enum FlushGrants implements Command { INSTANCE }
+
+  /** The longest an issued lease waits for its siblings before it is recorded on its own. */
+  private static final Duration GRANT_BATCH_WAIT = Duration.ofMillis(50);
+
   // ---------------------------------------------------------------- wiring
 
   /** Starts sharding of investigations on this node (a proxy only on nodes without the entities role). */
@@ -206,7 +211,11 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
   private final Map<String, Integer> attempts = new HashMap<>();
   /** Credential requests waiting for their domain's lease to be issued, by domain. */
   private final Map<String, List<GetCredential>> waitingForCredential = new HashMap<>();
+  /** Leases issued by Vault, not yet recorded (see {@link #onLeaseIssued}); their secrets are not handed out yet. */
+  private final List<LeaseIssued> pendingGrants = new ArrayList<>();
   private boolean phaseInFlight;
+  /** The queue granted a slot; {@code Admitted} is persisted with the phase (not in the journal yet). */
+  private boolean admitting;
   private boolean launchInFlight;
 
   private Investigation(String investigationId, InvestigationServices services, ActorContext<Command> context,
@@ -262,6 +271,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
         .onCommand(IssueLease.class, this::onIssueLease)
         .onCommand(LeaseIssued.class, this::onLeaseIssued)
         .onCommand(LeaseIssueFailed.class, this::onLeaseIssueFailed)
+        .onCommand(FlushGrants.class, (state, cmd) -> flushGrants(state))
         .onCommand(RenewDue.class, this::onRenewDue)
         .onCommand(Renewed.class, this::onRenewed)
         .onCommand(RenewFailed.class, this::onRenewFailed)
@@ -394,9 +404,15 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     return replyTo == null ? Effect().none() : Effect().reply(replyTo, reply);
   }
 
+  /**
+   * A slot: the agent's phase is resolved first, so {@code Admitted} and {@code Provisioned} reach the journal in one
+   * write. Until then the slot is held only by the queue; if this incarnation dies first, the recovered one asks for
+   * admission again and the queue, which already counts it as running, grants it at once.
+   */
   private Effect<Event, InvestigationState> onAdmissionGranted(InvestigationState state, AdmissionGranted cmd) {
     if (state.waitingForAdmission()) {
-      return Effect().persist(new Admitted(now())).thenRun(this::resolvePhaseLater);
+      admitting = true;
+      return resolvePhase(state);
     }
     if (state.ended()) {
       services.admission().tell(new Release(investigationId));
@@ -411,12 +427,14 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     return Effect().none();
   }
 
-  private void resolvePhaseLater(InvestigationState state) {
-    context.getSelf().tell(ResolvePhase.INSTANCE);
+  /** The phase is wanted: admitted but not recorded yet, or recorded as admitted without a phase (older journals). */
+  private boolean needsPhase(InvestigationState state) {
+    return (admitting && state.waitingForAdmission())
+        || (InvestigationState.PROVISIONING.equals(state.stage()) && state.phase() == null);
   }
 
   private Effect<Event, InvestigationState> resolvePhase(InvestigationState state) {
-    if (!InvestigationState.PROVISIONING.equals(state.stage()) || state.phase() != null || phaseInFlight) {
+    if (!needsPhase(state) || phaseInFlight) {
       return Effect().none();
     }
     phaseInFlight = true;
@@ -427,25 +445,33 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   private Effect<Event, InvestigationState> onPhaseResolved(InvestigationState state, PhaseResolved msg) {
     phaseInFlight = false;
-    if (!InvestigationState.PROVISIONING.equals(state.stage()) || state.phase() != null) {
+    if (!needsPhase(state)) {
       return Effect().none();
+    }
+    List<Event> events = new ArrayList<>();
+    if (state.waitingForAdmission()) {
+      events.add(new Admitted(now()));
     }
     TrustPhase phase;
     try {
       phase = TrustPhase.parse(msg.phase());
     } catch (IllegalArgumentException e) {
-      return conclude(state, "rejected", "the agent's phase is unknown: " + msg.phase());
+      return conclude(state, events, "rejected", "the agent's phase is unknown: " + msg.phase());
     }
     PhasePermissions permissions = settings.permissions(phase);
-    return Effect().persist(new Provisioned(phase.wireName(), permissions.serviceAccount(),
-            permissions.credentialDomains(), permissions.actions().wireName(), now()))
-        .thenRun(this::provision);
+    events.add(new Provisioned(phase.wireName(), permissions.serviceAccount(), permissions.credentialDomains(),
+        permissions.actions().wireName(), now()));
+    return Effect().persist(events).thenRun(this::provision);
   }
 
   private Effect<Event, InvestigationState> onPhaseFailed(InvestigationState state, PhaseFailed msg) {
     phaseInFlight = false;
     if (msg.error() instanceof AgentPhases.UnknownAgentException unknown) {
-      return conclude(state, "rejected", unknown.getMessage());
+      if (!needsPhase(state)) {
+        return Effect().none();
+      }
+      return conclude(state, state.waitingForAdmission() ? List.of(new Admitted(now())) : List.of(), "rejected",
+          unknown.getMessage());
     }
     context.getLog().warn("Investigation {}: agent phase not available ({}); retrying", investigationId,
         msg.error().toString());
@@ -466,6 +492,9 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
         continue;
       }
       complete = false;
+      if (pendingGrants.stream().anyMatch(i -> i.domain().equals(domain))) {
+        continue; // issued, about to be recorded
+      }
       issue(state, domain, currentLease(state, domain).map(InvestigationState.LeaseRecord::leaseId).orElse(null));
     }
     if (complete) {
@@ -499,26 +528,73 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     return Effect().none();
   }
 
+  /**
+   * A lease Vault issued. Leases issued together (one per domain of the phase) are recorded in one write, with the
+   * bootstrap token when they complete the set: the grant waits for the other domains' answers, or at most
+   * {@link #GRANT_BATCH_WAIT}, so a slow domain does not leave an issued lease unrecorded for long.
+   */
   private Effect<Event, InvestigationState> onLeaseIssued(InvestigationState state, LeaseIssued msg) {
     issuing.remove(msg.domain());
     attempts.remove("issue-" + msg.domain());
     Lease lease = msg.lease();
-    Instant at = now();
-    LeaseGranted granted = new LeaseGranted(msg.domain(), lease.leaseId(), lease.ttl().toSeconds(), lease.renewable(),
-        at);
     if (!state.open() || state.concluding()) {
       // issued while the investigation ended: record it, then revoke it at once
-      return Effect().persist(granted).thenRun(s -> revoke(msg.domain(), lease.leaseId()));
+      return Effect().persist(new LeaseGranted(msg.domain(), lease.leaseId(), lease.ttl().toSeconds(),
+          lease.renewable(), now())).thenRun(s -> revoke(msg.domain(), lease.leaseId()));
     }
-    return Effect().persist(granted).thenRun(s -> {
-      secrets.put(msg.domain(), lease);
-      answerWaitingCredentials(s, msg.domain());
-      scheduleRenewal(lease.leaseId(), lease.renewable(), lease.ttl(), at);
-      if (msg.replaces() != null) {
-        revoke(msg.domain(), msg.replaces());
+    pendingGrants.add(msg);
+    if (!issuing.isEmpty()) {
+      timers.startSingleTimer("flush-grants", FlushGrants.INSTANCE, GRANT_BATCH_WAIT);
+      return Effect().none();
+    }
+    return flushGrants(state);
+  }
+
+  /** Records the leases issued and not yet recorded, with the bootstrap token if they complete the phase's set. */
+  private Effect<Event, InvestigationState> flushGrants(InvestigationState state) {
+    timers.cancel("flush-grants");
+    if (pendingGrants.isEmpty()) {
+      return Effect().none();
+    }
+    Instant at = now();
+    List<LeaseIssued> issued = List.copyOf(pendingGrants);
+    List<Event> events = new ArrayList<>(takePendingGrants(at));
+    Set<String> held = new HashSet<>(secrets.keySet());
+    issued.forEach(i -> held.add(i.domain()));
+    String bootstrapToken = null;
+    if (InvestigationState.PROVISIONING.equals(state.stage()) && state.phase() != null && !state.jobLaunched()
+        && !launchInFlight && held.containsAll(state.credentialDomains())) {
+      launchInFlight = true;
+      bootstrapToken = Tokens.newToken(Tokens.BOOTSTRAP_PREFIX, investigationId);
+      events.add(new BootstrapTokenIssued(Tokens.sha256(bootstrapToken), at.plus(settings.bootstrapTokenTtl())));
+    }
+    String token = bootstrapToken;
+    return Effect().persist(events).thenRun(s -> {
+      for (LeaseIssued i : issued) {
+        secrets.put(i.domain(), i.lease());
+        answerWaitingCredentials(s, i.domain());
+        scheduleRenewal(i.lease().leaseId(), i.lease().renewable(), i.lease().ttl(), at);
+        if (i.replaces() != null) {
+          revoke(i.domain(), i.replaces());
+        }
       }
-      provision(s);
+      if (token != null) {
+        startJob(s, token);
+      } else {
+        provision(s);
+      }
     });
+  }
+
+  /** The {@code LeaseGranted} events of the leases issued and not yet recorded; they are recorded by the caller. */
+  private List<Event> takePendingGrants(Instant at) {
+    List<Event> events = new ArrayList<>();
+    for (LeaseIssued i : pendingGrants) {
+      events.add(new LeaseGranted(i.domain(), i.lease().leaseId(), i.lease().ttl().toSeconds(), i.lease().renewable(),
+          at));
+    }
+    pendingGrants.clear();
+    return events;
   }
 
   private Effect<Event, InvestigationState> onLeaseIssueFailed(InvestigationState state, LeaseIssueFailed msg) {
@@ -529,7 +605,8 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
           investigationId, msg.domain(), msg.error().toString(), delay.toMillis());
       timers.startSingleTimer("issue-" + msg.domain(), new IssueLease(msg.domain(), msg.replaces()), delay);
     }
-    return Effect().none();
+    // the leases that did come back are recorded now rather than after the retry
+    return issuing.isEmpty() ? flushGrants(state) : Effect().none();
   }
 
   private void scheduleRenewal(String leaseId, boolean renewable, Duration ttl, Instant from) {
@@ -799,10 +876,24 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   /** Records the outcome; leases are revoked (and the Job deleted unless it succeeded) after it is persisted. */
   private EffectBuilder<Event, InvestigationState> conclude(InvestigationState state, String outcome, String reason) {
-    List<Event> events = new ArrayList<>();
+    return conclude(state, List.of(), outcome, reason);
+  }
+
+  /**
+   * The same, after {@code before} in the same write. Leases issued but not yet recorded ({@link #pendingGrants}) are
+   * recorded with the conclusion, so the revocation that follows it covers them too.
+   */
+  private EffectBuilder<Event, InvestigationState> conclude(InvestigationState state, List<Event> before,
+      String outcome, String reason) {
+    List<Event> events = new ArrayList<>(before);
     Instant at = now();
+    events.addAll(takePendingGrants(at));
     events.add(new ConclusionReached(outcome, reason, at));
-    if (state.liveLeases().isEmpty() && revoking.isEmpty()) {
+    InvestigationState after = state;
+    for (Event event : events) {
+      after = after.apply(event);
+    }
+    if (after.liveLeases().isEmpty() && revoking.isEmpty()) {
       events.add(new Concluded(outcome, at));
     }
     return Effect().persist(events).thenRun(this::afterConclusion);
