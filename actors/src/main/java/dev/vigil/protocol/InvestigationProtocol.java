@@ -131,7 +131,18 @@ public final class InvestigationProtocol {
   public sealed interface Event extends JournalEvent
       permits Requested, Queued, Admitted, Provisioned, LeaseGranted, LeaseRenewed, LeaseRevoked,
       BootstrapTokenIssued, JobLaunched, JobStarted, TokenExchanged, ActionDecided, ConclusionReached, Concluded,
-      Paused, Resumed {}
+      Paused, Resumed, ScopeOpened, ScopeClosed {}
+
+  /**
+   * The Vault token this investigation's leases are read with exists; only its accessor is kept. Revoking it revokes
+   * every lease read with it, also one whose {@code LeaseGranted} a crash kept out of the journal.
+   */
+  @StableName("investigation.scope-opened.v1")
+  public record ScopeOpened(String accessor, Instant expiresAt, Instant at) implements Event {}
+
+  /** Vault confirmed the scope's token revoked (and with it every lease read with it). */
+  @StableName("investigation.scope-closed.v1")
+  public record ScopeClosed(String accessor, Instant at) implements Event {}
 
   @StableName("investigation.requested.v1")
   public record Requested(String investigationId, JobRequest request, Instant at) implements Event {}

@@ -79,6 +79,8 @@ public final class MessageCatalog {
       InvestigationProtocol.Resume.class,
       InvestigationProtocol.Paused.class,
       InvestigationProtocol.Resumed.class,
+      InvestigationProtocol.ScopeOpened.class,
+      InvestigationProtocol.ScopeClosed.class,
       InvestigationProtocol.Admit.class,
       InvestigationProtocol.Release.class,
       InvestigationProtocol.Position.class,
@@ -88,7 +90,8 @@ public final class MessageCatalog {
       InvestigationProtocol.SlotReleased.class,
       InvestigationProtocol.AdmissionState.class,
       dev.vigil.actors.investigation.InvestigationState.class,
-      dev.vigil.actors.investigation.InvestigationState.LeaseRecord.class);
+      dev.vigil.actors.investigation.InvestigationState.LeaseRecord.class,
+      dev.vigil.actors.investigation.InvestigationState.ScopeRecord.class);
 
   private static final Map<String, Class<?>> BY_NAME;
   private static final Map<Class<?>, String> BY_CLASS;

@@ -133,7 +133,10 @@ class SerializationCompatibilityTest {
         new InvestigationProtocol.Paused("a-1:250:action-rate/ewma", "40 decisions in one minute",
             "{\"chainId\":\"investigation:inv-1\",\"sequence\":2,\"kind\":\"investigation.paused\"}", T0),
         new InvestigationProtocol.Resumed("ops", "looked at it",
-            "{\"chainId\":\"investigation:inv-1\",\"sequence\":3,\"kind\":\"investigation.resumed\"}", T0));
+            "{\"chainId\":\"investigation:inv-1\",\"sequence\":3,\"kind\":\"investigation.resumed\"}", T0),
+        // an investigation's leases read with its own Vault token, revoked by its accessor (0.4.0)
+        new InvestigationProtocol.ScopeOpened("aCcEsSoR0123456789abcdef", T0.plusSeconds(4500), T0),
+        new InvestigationProtocol.ScopeClosed("aCcEsSoR0123456789abcdef", T0));
   }
 
   private static void trustSamples(Map<Class<?>, Object> samples) {
@@ -214,11 +217,15 @@ class SerializationCompatibilityTest {
         new dev.vigil.actors.investigation.InvestigationState.LeaseRecord("database", "database/creds/agent-ro/abc",
             3600, true, T0, T0, null);
     put(samples, record);
+    dev.vigil.actors.investigation.InvestigationState.ScopeRecord scope =
+        new dev.vigil.actors.investigation.InvestigationState.ScopeRecord("aCcEsSoR0123456789abcdef",
+            T0.plusSeconds(4500), T0, null);
+    put(samples, scope);
     put(samples, new dev.vigil.actors.investigation.InvestigationState("inv-1", "running", INVESTIGATION_REQUEST,
         "read-only", "agent-phase-read-only", List.of("database"), "read-only", List.of(record), List.of("ab".repeat(32)),
         T0, "cd".repeat(32), "investigation-inv-1", T0.plusSeconds(900), Map.of("requested", T0), 0, 1, 1,
         "ef".repeat(32), null, null, "a-1:250:action-rate/ewma", "40 decisions in one minute",
-        List.of("a-1:250:action-rate/ewma")));
+        List.of("a-1:250:action-rate/ewma"), List.of(scope)));
   }
 
   private static void put(Map<Class<?>, Object> samples, Object sample) {

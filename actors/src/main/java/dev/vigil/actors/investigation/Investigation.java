@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.vigil.actors.lease.Lease;
+import dev.vigil.actors.lease.LeaseBroker;
 import dev.vigil.actors.lease.LeaseExpiredException;
 import dev.vigil.k8s.JobSpecInput;
 import dev.vigil.k8s.JobTemplate;
@@ -75,6 +77,8 @@ import dev.vigil.protocol.InvestigationProtocol.Release;
 import dev.vigil.protocol.InvestigationProtocol.Requested;
 import dev.vigil.protocol.InvestigationProtocol.Resume;
 import dev.vigil.protocol.InvestigationProtocol.Resumed;
+import dev.vigil.protocol.InvestigationProtocol.ScopeClosed;
+import dev.vigil.protocol.InvestigationProtocol.ScopeOpened;
 import dev.vigil.protocol.InvestigationProtocol.Start;
 import dev.vigil.protocol.InvestigationProtocol.TokenExchanged;
 import dev.vigil.protocol.InvestigationProtocol.TokenReply;
@@ -160,6 +164,16 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   private enum FlushGrants implements Command { INSTANCE }
 
+  private record ScopeReady(LeaseBroker.Scope scope) implements Command {}
+
+  private record ScopeFailed(Throwable error) implements Command {}
+
+  private enum RetryScope implements Command { INSTANCE }
+
+  private record CloseScope(String accessor) implements Command {}
+
+  private record ScopeCloseDone(String accessor, Throwable error) implements Command {}
+
   /** The longest an issued lease waits for its siblings before it is recorded on its own. */
   private static final Duration GRANT_BATCH_WAIT = Duration.ofMillis(50);
 
@@ -213,6 +227,15 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
   private final Map<String, List<GetCredential>> waitingForCredential = new HashMap<>();
   /** Leases issued by Vault, not yet recorded (see {@link #onLeaseIssued}); their secrets are not handed out yet. */
   private final List<LeaseIssued> pendingGrants = new ArrayList<>();
+  /**
+   * The Vault token this incarnation reads leases with (memory only: its accessor is in the journal). Null until its
+   * {@code ScopeOpened} is persisted; a recovered incarnation opens a new one and closes the old ones.
+   */
+  private LeaseBroker.Scope scope;
+  private boolean scopeInFlight;
+  /** Leases to issue once the scope exists: domain -> the lease each replaces (or ""). */
+  private final Map<String, String> waitingForScope = new LinkedHashMap<>();
+  private final Set<String> closingScopes = new HashSet<>();
   private boolean phaseInFlight;
   /** The queue granted a slot; {@code Admitted} is persisted with the phase (not in the journal yet). */
   private boolean admitting;
@@ -272,6 +295,17 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
         .onCommand(LeaseIssued.class, this::onLeaseIssued)
         .onCommand(LeaseIssueFailed.class, this::onLeaseIssueFailed)
         .onCommand(FlushGrants.class, (state, cmd) -> flushGrants(state))
+        .onCommand(ScopeReady.class, this::onScopeReady)
+        .onCommand(ScopeFailed.class, this::onScopeFailed)
+        .onCommand(RetryScope.class, (state, cmd) -> {
+          openScope(state);
+          return Effect().none();
+        })
+        .onCommand(CloseScope.class, (state, cmd) -> {
+          closeScope(cmd.accessor());
+          return Effect().none();
+        })
+        .onCommand(ScopeCloseDone.class, this::onScopeCloseDone)
         .onCommand(RenewDue.class, this::onRenewDue)
         .onCommand(Renewed.class, this::onRenewed)
         .onCommand(RenewFailed.class, this::onRenewFailed)
@@ -516,9 +550,119 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     if (!issuing.add(domain)) {
       return;
     }
+    if (scope == null) {
+      waitingForScope.put(domain, replaces == null ? "" : replaces);
+      openScope(state);
+      return;
+    }
+    sendIssue(state, domain, replaces, scope);
+  }
+
+  private void sendIssue(InvestigationState state, String domain, String replaces, LeaseBroker.Scope with) {
     String path = settings.permissions(TrustPhase.parse(state.phase())).pathFor(domain);
-    context.pipeToSelf(services.leases().issue(path), (lease, failure) -> failure == null
+    context.pipeToSelf(services.leases().issue(path, with), (lease, failure) -> failure == null
         ? new LeaseIssued(domain, replaces, lease) : new LeaseIssueFailed(domain, replaces, unwrap(failure)));
+  }
+
+  // ---------------------------------------------------------------- the Vault token the leases are read with
+
+  /** Asks Vault for this incarnation's token, unless one is on its way or nothing waits for it. */
+  private void openScope(InvestigationState state) {
+    if (scope != null || scopeInFlight || waitingForScope.isEmpty() || !state.open() || state.concluding()) {
+      return;
+    }
+    scopeInFlight = true;
+    context.pipeToSelf(services.leases().openScope("investigation-" + investigationId,
+            Duration.ofSeconds(deadlineSeconds(state))),
+        (opened, failure) -> failure == null ? new ScopeReady(opened) : new ScopeFailed(unwrap(failure)));
+  }
+
+  /**
+   * The token exists: its accessor is persisted before any lease is read with it, so whatever Vault issues to it can
+   * be revoked by whoever recovers this investigation, even a lease whose answer never arrived.
+   */
+  private Effect<Event, InvestigationState> onScopeReady(InvestigationState state, ScopeReady msg) {
+    scopeInFlight = false;
+    attempts.remove("scope");
+    LeaseBroker.Scope opened = msg.scope();
+    if (!state.open() || state.concluding() || waitingForScope.isEmpty()) {
+      // nothing was read with it; if revoking it fails, it ends at its TTL
+      services.leases().closeScope(opened.accessor());
+      return Effect().none();
+    }
+    Instant at = now();
+    return Effect().persist(new ScopeOpened(opened.accessor(), at.plus(opened.ttl()), at)).thenRun(s -> {
+      scope = opened;
+      Map<String, String> waiting = new LinkedHashMap<>(waitingForScope);
+      waitingForScope.clear();
+      waiting.forEach((domain, replaces) -> sendIssue(s, domain, replaces.isEmpty() ? null : replaces, opened));
+    });
+  }
+
+  private Effect<Event, InvestigationState> onScopeFailed(InvestigationState state, ScopeFailed msg) {
+    scopeInFlight = false;
+    if (state.open() && !state.concluding() && !waitingForScope.isEmpty()) {
+      Duration delay = backoff("scope");
+      context.getLog().warn("Investigation {}: Vault did not create the investigation's token ({}); retrying in {} ms",
+          investigationId, msg.error().toString(), delay.toMillis());
+      timers.startSingleTimer("scope", RetryScope.INSTANCE, delay);
+    }
+    return Effect().none();
+  }
+
+  /** Revokes a scope's token by its accessor (and with it every lease read with it), retried until Vault confirms. */
+  private void closeScope(String accessor) {
+    if (!closingScopes.add(accessor)) {
+      return;
+    }
+    timers.cancel("close-" + accessor);
+    context.pipeToSelf(services.leases().closeScope(accessor),
+        (done, failure) -> new ScopeCloseDone(accessor, failure == null ? null : unwrap(failure)));
+  }
+
+  /** Closes every open scope but the one this incarnation reads with (all of them once the investigation ends). */
+  private void closeOtherScopes(InvestigationState state) {
+    for (InvestigationState.ScopeRecord open : state.openScopes()) {
+      if (scope == null || !open.accessor().equals(scope.accessor())) {
+        closeScope(open.accessor());
+      }
+    }
+  }
+
+  private Effect<Event, InvestigationState> onScopeCloseDone(InvestigationState state, ScopeCloseDone msg) {
+    closingScopes.remove(msg.accessor());
+    if (msg.error() != null) {
+      Duration delay = backoff("close-" + msg.accessor());
+      context.getLog().warn("Investigation {}: revoking token {} failed ({}); retrying in {} ms", investigationId,
+          msg.accessor(), msg.error().toString(), delay.toMillis());
+      timers.startSingleTimer("close-" + msg.accessor(), new CloseScope(msg.accessor()), delay);
+      return Effect().none();
+    }
+    attempts.remove("close-" + msg.accessor());
+    boolean open = state.openScopes().stream().anyMatch(r -> r.accessor().equals(msg.accessor()));
+    if (!open) {
+      return Effect().none();
+    }
+    if (scope != null && scope.accessor().equals(msg.accessor())) {
+      scope = null;
+    }
+    List<Event> events = new ArrayList<>();
+    ScopeClosed closed = new ScopeClosed(msg.accessor(), now());
+    events.add(closed);
+    InvestigationState after = state.apply(closed);
+    if (after.concluding() && nothingLeftToRevoke(after)) {
+      events.add(new Concluded(after.outcome(), now()));
+    }
+    return Effect().persist(events).thenRun(s -> {
+      if (s.ended()) {
+        afterEnd(s);
+      }
+    });
+  }
+
+  /** No live lease, no open scope, and no revocation or token revocation still on its way. */
+  private boolean nothingLeftToRevoke(InvestigationState state) {
+    return state.nothingToRevoke() && revoking.isEmpty() && closingScopes.isEmpty();
   }
 
   private Effect<Event, InvestigationState> onIssueLease(InvestigationState state, IssueLease msg) {
@@ -582,6 +726,11 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
         startJob(s, token);
       } else {
         provision(s);
+      }
+      if (secrets.keySet().containsAll(s.credentialDomains())) {
+        // every credential comes from this incarnation's token: the older ones (an earlier incarnation's, lost with
+        // its memory) are revoked, and with them any lease that incarnation got but never recorded
+        closeOtherScopes(s);
       }
     });
   }
@@ -703,7 +852,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     LeaseRevoked revoked = new LeaseRevoked(msg.domain(), msg.leaseId(), now());
     events.add(revoked);
     InvestigationState after = state.apply(revoked);
-    if (after.concluding() && after.liveLeases().isEmpty() && revoking.isEmpty()) {
+    if (after.concluding() && nothingLeftToRevoke(after)) {
       events.add(new Concluded(after.outcome(), now()));
     }
     return Effect().persist(events).thenRun(s -> {
@@ -893,7 +1042,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     for (Event event : events) {
       after = after.apply(event);
     }
-    if (after.liveLeases().isEmpty() && revoking.isEmpty()) {
+    if (nothingLeftToRevoke(after)) {
       events.add(new Concluded(outcome, at));
     }
     return Effect().persist(events).thenRun(this::afterConclusion);
@@ -912,8 +1061,13 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     if (state.jobLaunched() && !"succeeded".equals(state.outcome())) {
       context.getSelf().tell(new DeleteJob(state.jobName(), 0));
     }
+    waitingForScope.keySet().forEach(issuing::remove);
+    waitingForScope.clear();
+    timers.cancel("scope");
+    scope = null;
     if (state.concluding()) {
       revokeAll(state);
+      closeOtherScopes(state);
     } else if (state.ended()) {
       afterEnd(state);
     }
@@ -965,6 +1119,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
       if (!state.liveLeases().isEmpty()) {
         revokeAll(state);
       }
+      closeOtherScopes(state); // an ending recorded before its tokens were confirmed revoked
       reportToAgent(state); // the first report may have been lost with the node; the agent ignores repeats
     } else {
       // launching or running: the secrets were only in the old incarnation's memory

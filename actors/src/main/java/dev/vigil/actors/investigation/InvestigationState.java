@@ -41,10 +41,30 @@ public record InvestigationState(
     String reason,
     String pausedBy,
     String pauseReason,
-    List<String> pauseAlerts) implements VigilSerializable {
+    List<String> pauseAlerts,
+    List<ScopeRecord> scopes) implements VigilSerializable {
 
   public InvestigationState {
     pauseAlerts = pauseAlerts == null ? List.of() : List.copyOf(pauseAlerts); // absent in snapshots before 0.3
+    scopes = scopes == null ? List.of() : List.copyOf(scopes); // absent in snapshots before 0.4
+  }
+
+  /** A Vault token the investigation's leases were read with, by its accessor; {@code closedAt} once revoked. */
+  @StableName("investigation.scope-record.v1")
+  public record ScopeRecord(String accessor, Instant expiresAt, Instant openedAt, Instant closedAt)
+      implements VigilSerializable {
+    public boolean open() {
+      return closedAt == null;
+    }
+  }
+
+  public List<ScopeRecord> openScopes() {
+    return scopes.stream().filter(ScopeRecord::open).toList();
+  }
+
+  /** Nothing left to revoke in Vault: no live lease, no open scope. */
+  public boolean nothingToRevoke() {
+    return leases.stream().noneMatch(LeaseRecord::live) && scopes.stream().noneMatch(ScopeRecord::open);
   }
 
   public static final String NONE = "none";
@@ -67,7 +87,7 @@ public record InvestigationState(
   public static InvestigationState empty(String investigationId) {
     return new InvestigationState(investigationId, NONE, null, null, null, List.of(), null, List.of(), List.of(), null,
         null, null, null, Map.of(), 0, 0, ChainAnchor.GENESIS.sequence(), ChainAnchor.GENESIS.hash(), null, null,
-        null, null, List.of());
+        null, null, List.of(), List.of());
   }
 
   public boolean started() {
@@ -123,25 +143,25 @@ public record InvestigationState(
     if (event instanceof InvestigationProtocol.Requested e) {
       return new InvestigationState(investigationId, REQUESTED, e.request(), null,
           null, List.of(), null, List.of(), List.of(), null, null, null, null, Map.of("requested", e.at()), 0, 0,
-          chainSequence, chainHash, null, null, null, null, List.of());
+          chainSequence, chainHash, null, null, null, null, List.of(), List.of());
     }
     if (event instanceof InvestigationProtocol.Queued e) {
       return new InvestigationState(investigationId, QUEUED, request, phase,
           serviceAccount, credentialDomains, actions, leases, bootstrapTokenHashes, bootstrapExpiresAt, tokenHash,
           jobName, deadline, timestamps("queued", e.at()), e.position(), decisions, chainSequence, chainHash, outcome,
-          reason, pausedBy, pauseReason, pauseAlerts);
+          reason, pausedBy, pauseReason, pauseAlerts, scopes);
     }
     if (event instanceof InvestigationProtocol.Admitted e) {
       return new InvestigationState(investigationId, PROVISIONING, request, phase,
           serviceAccount, credentialDomains, actions, leases, bootstrapTokenHashes, bootstrapExpiresAt, tokenHash,
           jobName, deadline, timestamps("admitted", e.at()), 0, decisions, chainSequence, chainHash, outcome, reason,
-          pausedBy, pauseReason, pauseAlerts);
+          pausedBy, pauseReason, pauseAlerts, scopes);
     }
     if (event instanceof InvestigationProtocol.Provisioned e) {
       return new InvestigationState(investigationId, PROVISIONING, request,
           e.phase(), e.serviceAccount(), List.copyOf(e.credentialDomains()), e.actions(), leases,
           bootstrapTokenHashes, bootstrapExpiresAt, tokenHash, jobName, deadline, timestamps("provisioned", e.at()),
-          0, decisions, chainSequence, chainHash, outcome, reason, pausedBy, pauseReason, pauseAlerts);
+          0, decisions, chainSequence, chainHash, outcome, reason, pausedBy, pauseReason, pauseAlerts, scopes);
     }
     if (event instanceof InvestigationProtocol.LeaseGranted e) {
         List<LeaseRecord> next = new ArrayList<>(leases);
@@ -163,13 +183,13 @@ public record InvestigationState(
         hashes.add(e.tokenSha256());
         return new InvestigationState(investigationId, stage, request, phase, serviceAccount, credentialDomains,
             actions, leases, List.copyOf(hashes), e.expiresAt(), tokenHash, jobName, deadline, timestamps,
-            queuePosition, decisions, chainSequence, chainHash, outcome, reason, pausedBy, pauseReason, pauseAlerts);
+            queuePosition, decisions, chainSequence, chainHash, outcome, reason, pausedBy, pauseReason, pauseAlerts, scopes);
       }
     if (event instanceof InvestigationProtocol.JobLaunched e) {
       return new InvestigationState(investigationId, LAUNCHING, request, phase,
           serviceAccount, credentialDomains, actions, leases, bootstrapTokenHashes, bootstrapExpiresAt, tokenHash,
           e.jobName(), e.deadline(), timestamps("launched", e.at()), 0, decisions, chainSequence, chainHash, outcome,
-          reason, pausedBy, pauseReason, pauseAlerts);
+          reason, pausedBy, pauseReason, pauseAlerts, scopes);
     }
     if (event instanceof InvestigationProtocol.JobStarted e) {
       return withStage(RUNNING, "running", e.at());
@@ -178,26 +198,26 @@ public record InvestigationState(
       return new InvestigationState(investigationId, stage, request, phase,
           serviceAccount, credentialDomains, actions, leases, bootstrapTokenHashes, bootstrapExpiresAt,
           e.tokenSha256(), jobName, deadline, timestamps("token-exchanged", e.at()), queuePosition, decisions,
-          chainSequence, chainHash, outcome, reason, pausedBy, pauseReason, pauseAlerts);
+          chainSequence, chainHash, outcome, reason, pausedBy, pauseReason, pauseAlerts, scopes);
     }
     if (event instanceof InvestigationProtocol.ActionDecided e) {
         ChainAnchor head = ReceiptJson.anchorAfter(investigationId, chainHead(), e.receiptJson());
         return new InvestigationState(investigationId, stage, request, phase, serviceAccount, credentialDomains,
             actions, leases, bootstrapTokenHashes, bootstrapExpiresAt, tokenHash, jobName, deadline, timestamps,
             queuePosition, decisions + 1, head.sequence(), head.hash(), outcome, reason,
-            pausedBy, pauseReason, pauseAlerts);
+            pausedBy, pauseReason, pauseAlerts, scopes);
       }
     if (event instanceof InvestigationProtocol.ConclusionReached e) {
       return new InvestigationState(investigationId, CONCLUDING, request,
           phase, serviceAccount, credentialDomains, actions, leases, bootstrapTokenHashes, bootstrapExpiresAt,
           tokenHash, jobName, deadline, timestamps("concluding", e.at()), 0, decisions, chainSequence, chainHash,
-          e.outcome(), e.reason(), pausedBy, pauseReason, pauseAlerts);
+          e.outcome(), e.reason(), pausedBy, pauseReason, pauseAlerts, scopes);
     }
     if (event instanceof InvestigationProtocol.Concluded e) {
       return new InvestigationState(investigationId, e.outcome(), request, phase,
           serviceAccount, credentialDomains, actions, leases, bootstrapTokenHashes, bootstrapExpiresAt, tokenHash,
           jobName, deadline, timestamps("ended", e.at()), 0, decisions, chainSequence, chainHash, e.outcome(), reason,
-          pausedBy, pauseReason, pauseAlerts);
+          pausedBy, pauseReason, pauseAlerts, scopes);
     }
     if (event instanceof InvestigationProtocol.Paused e) {
       ChainAnchor head = ReceiptJson.anchorAfter(investigationId, chainHead(), e.receiptJson());
@@ -206,22 +226,38 @@ public record InvestigationState(
       return new InvestigationState(investigationId, stage, request, phase, serviceAccount, credentialDomains,
           actions, leases, bootstrapTokenHashes, bootstrapExpiresAt, tokenHash, jobName, deadline,
           timestamps("paused", e.at()), queuePosition, decisions, head.sequence(), head.hash(), outcome, reason,
-          e.alertId(), e.reason(), seen);
+          e.alertId(), e.reason(), seen, scopes);
     }
     if (event instanceof InvestigationProtocol.Resumed e) {
       ChainAnchor head = ReceiptJson.anchorAfter(investigationId, chainHead(), e.receiptJson());
       return new InvestigationState(investigationId, stage, request, phase, serviceAccount, credentialDomains,
           actions, leases, bootstrapTokenHashes, bootstrapExpiresAt, tokenHash, jobName, deadline, timestamps,
-          queuePosition, decisions, head.sequence(), head.hash(), outcome, reason, null, null, pauseAlerts);
+          queuePosition, decisions, head.sequence(), head.hash(), outcome, reason, null, null, pauseAlerts, scopes);
+    }
+    if (event instanceof InvestigationProtocol.ScopeOpened e) {
+      List<ScopeRecord> next = new ArrayList<>(scopes);
+      next.add(new ScopeRecord(e.accessor(), e.expiresAt(), e.at(), null));
+      return withScopes(next);
+    }
+    if (event instanceof InvestigationProtocol.ScopeClosed e) {
+      return withScopes(scopes.stream().map(r -> r.accessor().equals(e.accessor()) && r.open()
+          ? new ScopeRecord(r.accessor(), r.expiresAt(), r.openedAt(), e.at()) : r).toList());
     }
     throw new IllegalArgumentException("unknown event " + event.getClass());
+  }
+
+  private InvestigationState withScopes(List<ScopeRecord> newScopes) {
+    return new InvestigationState(investigationId, stage, request, phase, serviceAccount, credentialDomains,
+        actions, leases, bootstrapTokenHashes, bootstrapExpiresAt, tokenHash, jobName, deadline, timestamps,
+        queuePosition, decisions, chainSequence, chainHash, outcome, reason, pausedBy, pauseReason, pauseAlerts,
+        List.copyOf(newScopes));
   }
 
   private InvestigationState copy(String newStage, List<LeaseRecord> newLeases, Map<String, Instant> newTimestamps) {
     return new InvestigationState(investigationId, newStage, request, phase, serviceAccount, credentialDomains,
         actions, List.copyOf(newLeases), bootstrapTokenHashes, bootstrapExpiresAt, tokenHash, jobName, deadline,
         newTimestamps, queuePosition, decisions, chainSequence, chainHash, outcome, reason,
-        pausedBy, pauseReason, pauseAlerts);
+        pausedBy, pauseReason, pauseAlerts, scopes);
   }
 
   private Map<String, Instant> timestamps(String key, Instant at) {

@@ -15,15 +15,20 @@ import com.typesafe.config.Config;
  * @param openTimeout   connection timeout
  * @param readTimeout   read timeout
  * @param renewIncrement the increment asked for on each renewal
+ * @param tokenRole     the token role each investigation's token is created with ({@code auth/token/create/<role>},
+ *                      an orphan-making role); empty asks {@code auth/token/create} plainly (a root token in tests)
+ * @param scopeTtlMargin how much longer than its deadline an investigation's token lives
  */
 public record VaultSettings(String address, String token, Duration openTimeout, Duration readTimeout,
-    Duration renewIncrement, String kubernetesRole, String kubernetesJwtPath) {
+    Duration renewIncrement, String kubernetesRole, String kubernetesJwtPath, String tokenRole,
+    Duration scopeTtlMargin) {
 
   public static VaultSettings fromConfig(Config root) {
     Config c = root.getConfig("vigil.vault");
     VaultSettings settings = new VaultSettings(c.getString("address").trim(), c.getString("token").trim(),
         c.getDuration("open-timeout"), c.getDuration("read-timeout"), c.getDuration("renew-increment"),
-        c.getString("kubernetes-role").trim(), c.getString("kubernetes-jwt-path").trim());
+        c.getString("kubernetes-role").trim(), c.getString("kubernetes-jwt-path").trim(),
+        c.getString("token-role").trim(), c.getDuration("scope-ttl-margin"));
     if (!settings.address().isEmpty() && settings.token().isEmpty() && settings.kubernetesRole().isEmpty()) {
       throw new IllegalArgumentException("vigil.vault.address is set: give either vigil.vault.token (VAULT_TOKEN) or "
           + "vigil.vault.kubernetes-role (VIGIL_VAULT_K8S_ROLE) for a Kubernetes auth login");
@@ -33,7 +38,7 @@ public record VaultSettings(String address, String token, Duration openTimeout, 
 
   public VaultSettings withAddress(String newAddress, String newToken) {
     return new VaultSettings(newAddress, newToken, openTimeout, readTimeout, renewIncrement, kubernetesRole,
-        kubernetesJwtPath);
+        kubernetesJwtPath, tokenRole, scopeTtlMargin);
   }
 
   /** Whether Vigil logs in with Kubernetes auth rather than holding a configured token. */
@@ -44,6 +49,7 @@ public record VaultSettings(String address, String token, Duration openTimeout, 
   @Override
   public String toString() {
     return "VaultSettings[address=" + address + ", token=<hidden>, openTimeout=" + openTimeout + ", readTimeout="
-        + readTimeout + ", renewIncrement=" + renewIncrement + ", kubernetesRole=" + kubernetesRole + "]";
+        + readTimeout + ", renewIncrement=" + renewIncrement + ", kubernetesRole=" + kubernetesRole + ", tokenRole="
+        + tokenRole + ", scopeTtlMargin=" + scopeTtlMargin + "]";
   }
 }

@@ -274,6 +274,11 @@ class InvestigationIT {
     return probe.receiveMessage(Duration.ofSeconds(10));
   }
 
+  /** The Vault tokens the investigation's incarnations read leases with, oldest first. */
+  static List<dev.vigil.standins.vault.internal.LeaseBook.TokenView> tokensOf(String id) {
+    return vault.tokens().stream().filter(t -> t.displayName().equals("token-investigation-" + id)).toList();
+  }
+
   static List<LeaseView> leasesOf(InvestigationProtocol.InvestigationView view) {
     List<String> ids = view.leases().stream().map(InvestigationProtocol.LeaseView::leaseId).toList();
     return vault.leases().stream().filter(l -> ids.contains(l.leaseId())).toList();
@@ -339,6 +344,8 @@ class InvestigationIT {
     assertTrue(leasesOf(ended).stream().allMatch(l -> l.state() == LeaseView.State.REVOKED),
         "Vault confirms every lease revoked");
     assertFalse(vault.checkCredential(db.secret()), "the credential no longer works");
+    assertTrue(!tokensOf(id).isEmpty() && tokensOf(id).stream().allMatch(t -> t.state() == LeaseView.State.REVOKED),
+        "the investigation's Vault token is revoked too: " + tokensOf(id));
     assertEquals(InvestigationProtocol.GONE, credential(id, token, "database").access());
     assertEquals(InvestigationProtocol.GONE, act(id, token, "db.query", "db/orders").access());
   }
@@ -447,6 +454,37 @@ class InvestigationIT {
     TestProbe<StatusReply<InvestigationProtocol.InvestigationView>> probe = testKit.createTestProbe();
     entity(id).tell(new InvestigationProtocol.Cancel(null, probe.ref()));
     awaitState(id, "cancelled");
+  }
+
+  @Test
+  void aLeaseVaultIssuedButTheJournalNeverRecordedIsRevokedByTheRecoveredEntity() throws Exception {
+    String id = "orphan-1";
+    start(id, "agent-ro", 600);
+    awaitState(id, "launching");
+    List<dev.vigil.standins.vault.internal.LeaseBook.TokenView> tokens = tokensOf(id);
+    assertEquals(1, tokens.size(), "one Vault token per incarnation: " + tokens);
+    // the incarnation dies right after Vault answered a read it never recorded (the crash window of every grant)
+    String orphan = vault.issueUnder(tokens.get(0).accessor(), "database", "agent-ro").orElseThrow();
+    testKit.system().classicSystem().actorSelection("/system/sharding/Investigation/*/" + id)
+        .tell(org.apache.pekko.actor.PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
+    await().atMost(Duration.ofSeconds(5)).until(() -> testKit.system().classicSystem()
+        .actorSelection("/system/sharding/Investigation/*/" + id).resolveOne(Duration.ofMillis(200))
+        .toCompletableFuture().handle((ref, failure) -> failure != null).get());
+    assertEquals("launching", view(id).state()); // recovers it
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> vault.leases().stream()
+        .filter(l -> l.leaseId().equals(orphan)).findFirst().orElseThrow().state() == LeaseView.State.REVOKED);
+    assertEquals(2, tokensOf(id).size(), "the recovered incarnation reads with a token of its own");
+    assertEquals(LeaseView.State.REVOKED, tokensOf(id).get(0).state(), "the lost incarnation's token is revoked");
+    // one live lease per domain, from the new token; the lost incarnation's are revoked
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+        view(id).leases().stream().filter(l -> l.revokedAt() == null).count() == 3
+            && view(id).leases().size() == 6);
+
+    TestProbe<StatusReply<InvestigationProtocol.InvestigationView>> probe = testKit.createTestProbe();
+    entity(id).tell(new InvestigationProtocol.Cancel(null, probe.ref()));
+    awaitState(id, "cancelled");
+    assertTrue(tokensOf(id).stream().allMatch(t -> t.state() == LeaseView.State.REVOKED), tokensOf(id).toString());
+    assertTrue(leasesOf(view(id)).stream().allMatch(l -> l.state() == LeaseView.State.REVOKED));
   }
 
   @Test

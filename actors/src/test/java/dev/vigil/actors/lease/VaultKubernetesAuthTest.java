@@ -38,14 +38,23 @@ class VaultKubernetesAuthTest {
       assertTrue(settings.kubernetesLogin());
       LeaseBroker broker = new VaultDriverLeaseBroker(settings, Executors.newSingleThreadExecutor());
 
-      Lease first = broker.issue("database/creds/agent-ro").toCompletableFuture().get(10, TimeUnit.SECONDS);
+      LeaseBroker.Scope scope = broker.openScope("inv-a", Duration.ofMinutes(10)).toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      Lease first = broker.issue("database/creds/agent-ro", scope).toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertFalse(first.leaseId().isBlank());
 
       vault.expireLoginTokens();
-      Lease second = broker.issue("database/creds/agent-ro").toCompletableFuture().get(10, TimeUnit.SECONDS);
+      LeaseBroker.Scope again = broker.openScope("inv-b", Duration.ofMinutes(10)).toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      Lease second = broker.issue("database/creds/agent-ro", again).toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertFalse(second.leaseId().equals(first.leaseId()), "a fresh lease after logging in again");
       broker.revoke(second.leaseId()).toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertEquals(1, vault.liveLeases().size(), "only the first lease is still live");
+
+      // the investigation's token outlives the login that created it; revoking it ends the leases read with it
+      broker.closeScope(scope.accessor()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(0, vault.liveLeases().size());
+      broker.closeScope(scope.accessor()).toCompletableFuture().get(10, TimeUnit.SECONDS); // idempotent
     }
   }
 
@@ -57,7 +66,7 @@ class VaultKubernetesAuthTest {
               + "kubernetes-jwt-path = \"" + dir.resolve("missing") + "\" }").withFallback(ConfigFactory.load()));
       LeaseBroker broker = new VaultDriverLeaseBroker(settings, Executors.newSingleThreadExecutor());
       ExecutionException failed = assertThrows(ExecutionException.class,
-          () -> broker.issue("database/creds/agent-ro").toCompletableFuture().get(10, TimeUnit.SECONDS));
+          () -> broker.openScope("inv", Duration.ofMinutes(1)).toCompletableFuture().get(10, TimeUnit.SECONDS));
       assertTrue(String.valueOf(failed.getCause().getMessage()).contains("service-account token"), failed.toString());
     }
   }

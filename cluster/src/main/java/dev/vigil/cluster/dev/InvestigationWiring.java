@@ -139,7 +139,17 @@ public final class InvestigationWiring {
   /** Refuses every call: a deployment without {@code vigil.vault.address} hands out no credentials. */
   private static final class UnconfiguredVault implements LeaseBroker {
     @Override
-    public java.util.concurrent.CompletionStage<dev.vigil.actors.lease.Lease> issue(String path) {
+    public java.util.concurrent.CompletionStage<Scope> openScope(String displayName, Duration lifetime) {
+      return CompletableFuture.failedFuture(new IllegalStateException("Vault is not configured (VIGIL_VAULT_ADDR)"));
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<dev.vigil.actors.lease.Lease> issue(String path, Scope scope) {
+      return CompletableFuture.failedFuture(new IllegalStateException("Vault is not configured (VIGIL_VAULT_ADDR)"));
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> closeScope(String accessor) {
       return CompletableFuture.failedFuture(new IllegalStateException("Vault is not configured (VIGIL_VAULT_ADDR)"));
     }
 

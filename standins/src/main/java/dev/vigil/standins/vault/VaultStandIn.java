@@ -105,6 +105,19 @@ public final class VaultStandIn implements AutoCloseable {
     return leaseBook.all();
   }
 
+  /** Every token created through {@code auth/token/create*}, oldest first (accessors, never the tokens). */
+  public List<LeaseBook.TokenView> tokens() {
+    return leaseBook.tokens();
+  }
+
+  /**
+   * For tests: Vault issues a lease at {@code mount/role} to the token with this accessor, as if the caller that read
+   * it died before it learned of it. Empty if no such token or role.
+   */
+  public java.util.Optional<String> issueUnder(String accessor, String mount, String role) {
+    return leaseBook.issueUnder(accessor, mount, role).map(LeaseBook.Issued::leaseId);
+  }
+
   /** Leases currently live. */
   public List<LeaseView> liveLeases() {
     return leaseBook.all().stream().filter(lease -> lease.state() == LeaseView.State.LIVE).toList();

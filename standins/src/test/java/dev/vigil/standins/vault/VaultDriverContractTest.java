@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.api.Auth;
+import io.github.jopenlibs.vault.response.AuthResponse;
 import io.github.jopenlibs.vault.response.HealthResponse;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.jopenlibs.vault.response.LookupResponse;
@@ -131,6 +133,54 @@ class VaultDriverContractTest {
         .getHttpStatusCode());
     assertEquals(400, assertThrows(VaultException.class, () -> vault.leases().renew(second.getLeaseId(), 60))
         .getHttpStatusCode());
+  }
+
+  @Test
+  void revokingAnInvestigationTokenByItsAccessorEndsEveryLeaseReadWithIt() throws Exception {
+    // Vigil's scope per investigation: an orphan token from the vigil-investigation role, its accessor kept
+    AuthResponse created = vault.auth().createToken(new Auth.TokenRequest().ttl("60s").displayName("inv-1")
+        .role("vigil-investigation"));
+    assertEquals(200, created.getRestResponse().getStatus());
+    String accessor = created.getTokenAccessor();
+    assertFalse(accessor == null || accessor.isBlank());
+    Vault scoped = target.driver(created.getAuthClientToken(), 5);
+    LogicalResponse first = scoped.logical().read(target.credsPath);
+    LogicalResponse second = scoped.logical().read(target.credsPath);
+    LogicalResponse unscoped = vault.logical().read(target.credsPath);
+    assertEquals(200, first.getRestResponse().getStatus());
+
+    LogicalResponse revoked = vault.logical().write("auth/token/revoke-accessor", Map.of("accessor", accessor));
+    assertEquals(204, revoked.getRestResponse().getStatus());
+    for (LogicalResponse lease : new LogicalResponse[] {first, second}) {
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+          .until(() -> lookupStatus(lease.getLeaseId()) == 400);
+    }
+    assertEquals(200, lookupStatus(unscoped.getLeaseId()), "a lease read with another token lives on");
+    assertEquals(403, scoped.logical().read(target.credsPath).getRestResponse().getStatus(),
+        "the revoked token reads nothing more");
+    if (target.isStandIn()) {
+      assertEquals(LeaseView.State.REVOKED, stateOf(first.getLeaseId()));
+      assertEquals(400, vault.logical().write("auth/token/revoke-accessor", Map.of("accessor", accessor))
+          .getRestResponse().getStatus(), "a revoked token's accessor is invalid");
+    }
+  }
+
+  @Test
+  void anInvestigationTokenThatExpiresTakesItsLeasesWithIt() throws Exception {
+    AuthResponse created = vault.auth().createToken(new Auth.TokenRequest().ttl("2s").displayName("inv-2")
+        .role("vigil-investigation"));
+    LogicalResponse creds = target.driver(created.getAuthClientToken(), 5).logical().read(target.credsPath);
+    VaultResponse renewed = vault.leases().renew(creds.getLeaseId(), 1);
+    assertEquals(200, renewed.getRestResponse().getStatus());
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        .until(() -> lookupStatus(creds.getLeaseId()) == 400);
+  }
+
+  @Test
+  void anUnknownTokenRoleIsRefused() {
+    VaultException refused = assertThrows(VaultException.class, () -> vault.auth().createToken(
+        new Auth.TokenRequest().ttl("60s").role("no-such-role")));
+    assertEquals(400, refused.getHttpStatusCode());
   }
 
   @Test

@@ -17,6 +17,8 @@ import dev.vigil.actors.lease.VaultSettings;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.api.Auth;
+import io.github.jopenlibs.vault.response.AuthResponse;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.jopenlibs.vault.response.VaultResponse;
 
@@ -101,9 +103,46 @@ public final class VaultDriverLeaseBroker implements LeaseBroker {
   }
 
   @Override
-  public CompletionStage<Lease> issue(String path) {
+  public CompletionStage<Scope> openScope(String displayName, Duration lifetime) {
+    Duration ttl = lifetime.plus(settings.scopeTtlMargin());
     return CompletableFuture.supplyAsync(() -> {
-      LogicalResponse response = call(() -> authenticated(v -> v.logical().read(path)));
+      Auth.TokenRequest request = new Auth.TokenRequest().ttl(ttl.toSeconds() + "s").displayName(displayName)
+          .renewable(false);
+      if (!settings.tokenRole().isEmpty()) {
+        request = request.role(settings.tokenRole());
+      }
+      Auth.TokenRequest asked = request;
+      // createToken throws on 4xx/5xx (unlike logical().read)
+      AuthResponse response = call(() -> authenticated(v -> v.auth().createToken(asked)));
+      String token = response.getAuthClientToken();
+      String accessor = response.getTokenAccessor();
+      if (token == null || token.isBlank() || accessor == null || accessor.isBlank()) {
+        throw new CompletionException(new VaultException("creating a token returned no token or accessor",
+            response.getRestResponse().getStatus()));
+      }
+      long granted = response.getAuthLeaseDuration();
+      return new Scope(token, accessor, granted > 0 ? Duration.ofSeconds(granted) : ttl);
+    }, executor);
+  }
+
+  @Override
+  public CompletionStage<Void> closeScope(String accessor) {
+    return CompletableFuture.runAsync(() -> {
+      LogicalResponse response = call(() -> authenticated(v -> v.logical().write("auth/token/revoke-accessor",
+          java.util.Map.of("accessor", accessor))));
+      int status = response.getRestResponse().getStatus();
+      // 400 "invalid accessor": the token is gone already (revoked, or expired), and its leases went with it
+      if (status != 204 && status != 200 && !(status == 400 && body(response).contains("invalid accessor"))) {
+        throw new CompletionException(new VaultException("revoking the token of accessor " + accessor
+            + " answered " + status + ": " + body(response), status));
+      }
+    }, executor);
+  }
+
+  @Override
+  public CompletionStage<Lease> issue(String path, Scope scope) {
+    return CompletableFuture.supplyAsync(() -> {
+      LogicalResponse response = call(() -> client(scope.token()).logical().read(path));
       int status = response.getRestResponse().getStatus();
       if (status != 200) {
         throw new CompletionException(new VaultException("reading " + path + " answered " + status + ": "

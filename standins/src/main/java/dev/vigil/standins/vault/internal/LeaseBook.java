@@ -28,7 +28,37 @@ public final class LeaseBook {
   private final Clock clock;
   private final Map<String, VaultRole> rolesByPath = new LinkedHashMap<>();
   private final Map<String, Lease> leases = new LinkedHashMap<>();
+  private final Map<String, Token> tokens = new LinkedHashMap<>();
+  private final Map<String, Token> tokensByAccessor = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
+
+  /** A token {@code auth/token/create*} made; the leases read with it end when it is revoked or expires. */
+  private static final class Token {
+    final String id;
+    final String accessor;
+    final String displayName;
+    final boolean orphan;
+    final Instant issueTime;
+    final Instant expireTime;
+    Instant revokeTime;
+
+    Token(String id, String accessor, String displayName, boolean orphan, Instant issueTime, Instant expireTime) {
+      this.id = id;
+      this.accessor = accessor;
+      this.displayName = displayName;
+      this.orphan = orphan;
+      this.issueTime = issueTime;
+      this.expireTime = expireTime;
+    }
+  }
+
+  /** A token just created: the client token (a secret) and its accessor (a handle to revoke it by). */
+  public record CreatedToken(String clientToken, String accessor, long ttlSeconds, boolean orphan,
+      String displayName) {}
+
+  /** What tests see of a token: never its id. */
+  public record TokenView(String accessor, String displayName, boolean orphan, Instant issueTime,
+      Instant expireTime, Instant revokeTime, LeaseView.State state) {}
 
   /** A lease was refused; {@code message} is Vault's error text for the 400 answer. */
   public static final class LeaseRejected extends Exception {
@@ -54,6 +84,8 @@ public final class LeaseBook {
   private static final class Lease {
     final String id;
     final VaultRole role;
+    /** The created token it was read with (null for the root token or a login token). */
+    Token owner;
     final Map<String, String> secret;
     final Instant issueTime;
     final Instant maxExpireTime;
@@ -96,14 +128,24 @@ public final class LeaseBook {
 
   /** Issues a new secret for {@code mount/role}; empty if no such role. */
   public synchronized Optional<Issued> issue(String mount, String roleName) {
+    return issue(mount, roleName, null);
+  }
+
+  /**
+   * Issues a new secret for {@code mount/role} read with {@code clientToken}: when that is a token
+   * {@link #createToken} made, the lease ends with it, as Vault revokes a token's leases with the token.
+   */
+  public synchronized Optional<Issued> issue(String mount, String roleName, String clientToken) {
     VaultRole role = rolesByPath.get(mount + "/" + roleName);
     if (role == null) {
       return Optional.empty();
     }
     Instant now = clock.instant();
+    endExpiredTokens(now);
     String leaseId = role.credsPath() + "/" + randomText(24);
     Map<String, String> secret = newSecret(role, now);
     Lease lease = new Lease(leaseId, role, secret, now, now.plus(role.defaultTtl()));
+    lease.owner = clientToken == null ? null : tokens.get(clientToken);
     leases.put(leaseId, lease);
     String mountType = role.secretKind() == VaultRole.SecretKind.DATABASE_USER ? "database" : "kv";
     return Optional.of(new Issued(leaseId, role.defaultTtl().toSeconds(), role.renewable(), secret, mountType));
@@ -112,6 +154,7 @@ public final class LeaseBook {
   /** Renews like Vault: {@code incrementSeconds <= 0} means the role's default TTL. */
   public synchronized Renewed renew(String leaseId, long incrementSeconds) throws LeaseRejected {
     Instant now = clock.instant();
+    endExpiredTokens(now);
     Lease lease = leases.get(leaseId);
     if (lease == null || lease.state(now) == LeaseView.State.REVOKED) {
       throw new LeaseRejected("lease not found");
@@ -166,6 +209,7 @@ public final class LeaseBook {
   /** The lease's times, if Vault would still know it (live: not revoked, not expired). */
   public synchronized Optional<Lookup> lookup(String leaseId) {
     Instant now = clock.instant();
+    endExpiredTokens(now);
     Lease lease = leases.get(leaseId);
     if (lease == null || lease.state(now) != LeaseView.State.LIVE) {
       return Optional.empty();
@@ -184,6 +228,7 @@ public final class LeaseBook {
       return new CredentialCheck(false, null, null);
     }
     Instant now = clock.instant();
+    endExpiredTokens(now);
     for (Lease lease : leases.values()) {
       if (lease.secret.equals(presented)) {
         LeaseView.State state = lease.state(now);
@@ -200,12 +245,88 @@ public final class LeaseBook {
   /** Every lease ever issued, oldest first, with its state now. */
   public synchronized List<LeaseView> all() {
     Instant now = clock.instant();
+    endExpiredTokens(now);
     List<LeaseView> views = new ArrayList<>(leases.size());
     for (Lease lease : leases.values()) {
       views.add(new LeaseView(lease.id, lease.role.mount(), lease.role.name(), lease.state(now), lease.issueTime,
           lease.expireTime, lease.maxExpireTime, lease.revokeTime, lease.renewals, lease.uses, lease.usesAfterEnd));
     }
     return views;
+  }
+
+  /**
+   * Creates a token ({@code auth/token/create*}) that lives {@code ttl} (zero: no expiry). A non-orphan would die
+   * with its parent in Vault; the stand-in's parents (root, logins) are never revoked, so the flag is only reported.
+   */
+  public synchronized CreatedToken createToken(Duration ttl, String displayName, boolean orphan) {
+    Instant now = clock.instant();
+    String id = "hvs." + randomText(24);
+    String accessor = randomText(24);
+    Token token = new Token(id, accessor, displayName, orphan, now, ttl.isZero() ? null : now.plus(ttl));
+    tokens.put(id, token);
+    tokensByAccessor.put(accessor, token);
+    return new CreatedToken(id, accessor, ttl.toSeconds(), orphan, displayName);
+  }
+
+  /** True for a token {@link #createToken} made that is neither revoked nor expired. */
+  public synchronized boolean liveToken(String clientToken) {
+    endExpiredTokens(clock.instant());
+    Token token = clientToken == null ? null : tokens.get(clientToken);
+    return token != null && token.revokeTime == null;
+  }
+
+  /**
+   * Revokes a token by its accessor and every lease read with it ({@code auth/token/revoke-accessor}); false if no
+   * live token has that accessor (Vault answers 400 "invalid accessor", its leases already ended with it).
+   */
+  public synchronized boolean revokeAccessor(String accessor) {
+    Instant now = clock.instant();
+    endExpiredTokens(now);
+    Token token = tokensByAccessor.get(accessor);
+    if (token == null || token.revokeTime != null) {
+      return false;
+    }
+    end(token, now);
+    return true;
+  }
+
+  /** Every token created, oldest first. */
+  public synchronized List<TokenView> tokens() {
+    Instant now = clock.instant();
+    endExpiredTokens(now);
+    List<TokenView> views = new ArrayList<>();
+    for (Token token : tokens.values()) {
+      LeaseView.State state = token.revokeTime == null ? LeaseView.State.LIVE
+          : token.expireTime != null && token.revokeTime.equals(token.expireTime) ? LeaseView.State.EXPIRED
+          : LeaseView.State.REVOKED;
+      views.add(new TokenView(token.accessor, token.displayName, token.orphan, token.issueTime, token.expireTime,
+          token.revokeTime, state));
+    }
+    return views;
+  }
+
+  /** For tests: a lease Vault issued to the token with this accessor (as if its reader never learned of it). */
+  public synchronized Optional<Issued> issueUnder(String accessor, String mount, String roleName) {
+    Token token = tokensByAccessor.get(accessor);
+    return token == null ? Optional.empty() : issue(mount, roleName, token.id);
+  }
+
+  /** Tokens past their TTL end, with their leases, at their expire time (Vault's expiration manager). */
+  private void endExpiredTokens(Instant now) {
+    for (Token token : tokens.values()) {
+      if (token.revokeTime == null && token.expireTime != null && token.expireTime.isBefore(now)) {
+        end(token, token.expireTime);
+      }
+    }
+  }
+
+  private void end(Token token, Instant at) {
+    token.revokeTime = at;
+    for (Lease lease : leases.values()) {
+      if (lease.owner == token && lease.revokeTime == null && !lease.expireTime.isBefore(at)) {
+        lease.revokeTime = at; // an already expired lease stays expired
+      }
+    }
   }
 
   private Map<String, String> newSecret(VaultRole role, Instant now) {

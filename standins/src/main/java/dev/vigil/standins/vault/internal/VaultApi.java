@@ -37,7 +37,11 @@ public final class VaultApi implements HttpHandler {
   private static final String ADMIN = "standin/";
 
   private final ObjectMapper json = new ObjectMapper();
+  /** The token role Vigil creates each investigation's token with, known to the stand-in by default. */
+  public static final String DEFAULT_TOKEN_ROLE = "vigil-investigation";
+
   private final LeaseBook leases;
+  private final java.util.Set<String> tokenRoles;
   private final String rootToken;
   private final java.util.Set<String> loginTokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Clock clock;
@@ -46,6 +50,12 @@ public final class VaultApi implements HttpHandler {
   private final Instant startTime;
 
   public VaultApi(LeaseBook leases, String rootToken, Clock clock, AtomicReference<Fault> fault) {
+    this(leases, rootToken, clock, fault, java.util.Set.of(DEFAULT_TOKEN_ROLE));
+  }
+
+  public VaultApi(LeaseBook leases, String rootToken, Clock clock, AtomicReference<Fault> fault,
+      java.util.Set<String> tokenRoles) {
+    this.tokenRoles = java.util.Set.copyOf(tokenRoles);
     this.leases = leases;
     this.rootToken = rootToken;
     this.clock = clock;
@@ -100,8 +110,20 @@ public final class VaultApi implements HttpHandler {
     if (write && path.equals("auth/kubernetes/login")) {
       return kubernetesLogin(body(exchange));
     }
-    if (!knownToken(token(exchange))) {
+    String clientToken = token(exchange);
+    if (!knownToken(clientToken)) {
       return errors(403, "permission denied");
+    }
+    if (write && (path.equals("auth/token/create") || path.equals("auth/token/create-orphan")
+        || path.startsWith("auth/token/create/"))) {
+      return createToken(path, body(exchange));
+    }
+    if (write && path.equals("auth/token/revoke-accessor")) {
+      String accessor = body(exchange).path("accessor").asText("");
+      if (accessor.isEmpty()) {
+        return errors(400, "missing accessor");
+      }
+      return leases.revokeAccessor(accessor) ? new Reply(204, null) : errors(400, "invalid accessor");
     }
     if (path.equals("auth/token/lookup-self") && method.equals("GET")) {
       return lookupSelf();
@@ -133,13 +155,68 @@ public final class VaultApi implements HttpHandler {
       if (!method.equals("GET")) {
         return errors(405, "unsupported operation");
       }
-      return issue(segments[0], segments[2]);
+      return issue(segments[0], segments[2], clientToken);
     }
     return errors(404);
   }
 
-  private Reply issue(String mount, String role) {
-    Optional<LeaseBook.Issued> issued = leases.issue(mount, role);
+  /**
+   * {@code auth/token/create}, {@code create-orphan} and {@code create/<role>}: the token role must be one the stand-in
+   * was given (a role makes orphans, as Vigil's {@code vigil-investigation} role is configured to); {@code ttl} is
+   * seconds or a Go duration ({@code 90s}, {@code 15m}, {@code 2h}).
+   */
+  private Reply createToken(String path, JsonNode body) {
+    boolean orphan = path.equals("auth/token/create-orphan") || body.path("no_parent").asBoolean(false);
+    if (path.startsWith("auth/token/create/")) {
+      String role = path.substring("auth/token/create/".length());
+      if (!tokenRoles.contains(role)) {
+        return errors(400, "unknown role " + role);
+      }
+      orphan = true;
+    }
+    java.time.Duration ttl = parseTtl(body.path("ttl"));
+    String displayName = "token" + (body.path("display_name").asText("").isBlank() ? ""
+        : "-" + body.path("display_name").asText());
+    LeaseBook.CreatedToken created = leases.createToken(ttl, displayName, orphan);
+    ObjectNode reply = envelope("", false, 0, List.of());
+    reply.remove("auth");
+    ObjectNode auth = reply.putObject("auth");
+    auth.put("client_token", created.clientToken());
+    auth.put("accessor", created.accessor());
+    auth.putArray("policies").add("default");
+    auth.putArray("token_policies").add("default");
+    auth.putNull("metadata");
+    auth.put("lease_duration", created.ttlSeconds());
+    auth.put("renewable", false);
+    auth.put("entity_id", "");
+    auth.put("token_type", "service");
+    auth.put("orphan", created.orphan());
+    auth.put("num_uses", 0);
+    return new Reply(200, reply);
+  }
+
+  private static java.time.Duration parseTtl(JsonNode ttl) {
+    if (ttl.isMissingNode() || ttl.isNull() || ttl.asText().isBlank()) {
+      return java.time.Duration.ZERO;
+    }
+    if (ttl.isNumber()) {
+      return java.time.Duration.ofSeconds(ttl.asLong());
+    }
+    String text = ttl.asText().trim();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("invalid ttl: " + text);
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "m" -> java.time.Duration.ofMinutes(amount);
+      case "h" -> java.time.Duration.ofHours(amount);
+      default -> java.time.Duration.ofSeconds(amount);
+    };
+  }
+
+  private Reply issue(String mount, String role, String clientToken) {
+    Optional<LeaseBook.Issued> issued = leases.issue(mount, role, clientToken);
     if (issued.isEmpty()) {
       return leases.hasMount(mount) ? errors(400, "unknown role: " + role) : errors(404);
     }
@@ -255,7 +332,7 @@ public final class VaultApi implements HttpHandler {
 
   /** The root token, or a token a Kubernetes login issued and the stand-in has not expired since. */
   private boolean knownToken(String token) {
-    return rootToken.equals(token) || (token != null && loginTokens.contains(token));
+    return rootToken.equals(token) || (token != null && (loginTokens.contains(token) || leases.liveToken(token)));
   }
 
   /** Expires every token Kubernetes logins issued, as a real Vault does when their TTL runs out. */
