@@ -233,6 +233,10 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
    */
   private LeaseBroker.Scope scope;
   private boolean scopeInFlight;
+  /** A token asked for at admission that arrived before the phase: recorded with it. */
+  private LeaseBroker.Scope unrecordedScope;
+  /** The phase arrived before the token asked for at admission: recorded when the token comes (or fails). */
+  private String phaseAwaitingScope;
   /** Leases to issue once the scope exists: domain -> the lease each replaces (or ""). */
   private final Map<String, String> waitingForScope = new LinkedHashMap<>();
   private final Set<String> closingScopes = new HashSet<>();
@@ -446,6 +450,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
   private Effect<Event, InvestigationState> onAdmissionGranted(InvestigationState state, AdmissionGranted cmd) {
     if (state.waitingForAdmission()) {
       admitting = true;
+      openScopeEarly(state);
       return resolvePhase(state);
     }
     if (state.ended()) {
@@ -482,20 +487,47 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     if (!needsPhase(state)) {
       return Effect().none();
     }
+    if (scopeInFlight && scope == null) {
+      phaseAwaitingScope = msg.phase(); // the token asked for at admission is on its way: one write for both
+      return Effect().none();
+    }
+    LeaseBroker.Scope early = unrecordedScope;
+    unrecordedScope = null;
+    return provisioned(state, msg.phase(), early);
+  }
+
+  /**
+   * Records the admission (if not yet), the phase and, when the token asked for at admission is there, its accessor:
+   * one write. Without it the token is asked for again once leases are wanted.
+   */
+  private Effect<Event, InvestigationState> provisioned(InvestigationState state, String phaseName,
+      LeaseBroker.Scope early) {
     List<Event> events = new ArrayList<>();
+    Instant at = now();
     if (state.waitingForAdmission()) {
-      events.add(new Admitted(now()));
+      events.add(new Admitted(at));
     }
     TrustPhase phase;
     try {
-      phase = TrustPhase.parse(msg.phase());
+      phase = TrustPhase.parse(phaseName);
     } catch (IllegalArgumentException e) {
-      return conclude(state, events, "rejected", "the agent's phase is unknown: " + msg.phase());
+      if (early != null) {
+        services.leases().closeScope(early.accessor()); // nothing was read with it; else it ends at its TTL
+      }
+      return conclude(state, events, "rejected", "the agent's phase is unknown: " + phaseName);
     }
     PhasePermissions permissions = settings.permissions(phase);
     events.add(new Provisioned(phase.wireName(), permissions.serviceAccount(), permissions.credentialDomains(),
-        permissions.actions().wireName(), now()));
-    return Effect().persist(events).thenRun(this::provision);
+        permissions.actions().wireName(), at));
+    if (early != null) {
+      events.add(new ScopeOpened(early.accessor(), at.plus(early.ttl()), at));
+    }
+    return Effect().persist(events).thenRun(s -> {
+      if (early != null) {
+        scope = early;
+      }
+      provision(s);
+    });
   }
 
   private Effect<Event, InvestigationState> onPhaseFailed(InvestigationState state, PhaseFailed msg) {
@@ -503,6 +535,10 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     if (msg.error() instanceof AgentPhases.UnknownAgentException unknown) {
       if (!needsPhase(state)) {
         return Effect().none();
+      }
+      if (unrecordedScope != null) {
+        services.leases().closeScope(unrecordedScope.accessor());
+        unrecordedScope = null;
       }
       return conclude(state, state.waitingForAdmission() ? List.of(new Admitted(now())) : List.of(), "rejected",
           unknown.getMessage());
@@ -566,6 +602,20 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   // ---------------------------------------------------------------- the Vault token the leases are read with
 
+  /**
+   * At admission: the token is asked for while the phase is looked up, so that both are recorded in one write
+   * ({@link #provisioned}). A token that never gets recorded has had nothing read with it and ends at its TTL.
+   */
+  private void openScopeEarly(InvestigationState state) {
+    if (scope != null || scopeInFlight || unrecordedScope != null) {
+      return;
+    }
+    scopeInFlight = true;
+    context.pipeToSelf(services.leases().openScope("investigation-" + investigationId,
+            Duration.ofSeconds(deadlineSeconds(state))),
+        (opened, failure) -> failure == null ? new ScopeReady(opened) : new ScopeFailed(unwrap(failure)));
+  }
+
   /** Asks Vault for this incarnation's token, unless one is on its way or nothing waits for it. */
   private void openScope(InvestigationState state) {
     if (scope != null || scopeInFlight || waitingForScope.isEmpty() || !state.open() || state.concluding()) {
@@ -585,6 +635,16 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     scopeInFlight = false;
     attempts.remove("scope");
     LeaseBroker.Scope opened = msg.scope();
+    if (state.open() && !state.concluding() && needsPhase(state)) {
+      // asked for at admission: recorded with the phase
+      if (phaseAwaitingScope != null) {
+        String phase = phaseAwaitingScope;
+        phaseAwaitingScope = null;
+        return provisioned(state, phase, opened);
+      }
+      unrecordedScope = opened;
+      return Effect().none();
+    }
     if (!state.open() || state.concluding() || waitingForScope.isEmpty()) {
       // nothing was read with it; if revoking it fails, it ends at its TTL
       services.leases().closeScope(opened.accessor());
@@ -601,6 +661,12 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   private Effect<Event, InvestigationState> onScopeFailed(InvestigationState state, ScopeFailed msg) {
     scopeInFlight = false;
+    if (phaseAwaitingScope != null && needsPhase(state)) {
+      // the phase is known: record it now, the token is asked for again when the leases are
+      String phase = phaseAwaitingScope;
+      phaseAwaitingScope = null;
+      return provisioned(state, phase, null);
+    }
     if (state.open() && !state.concluding() && !waitingForScope.isEmpty()) {
       Duration delay = backoff("scope");
       context.getLog().warn("Investigation {}: Vault did not create the investigation's token ({}); retrying in {} ms",
@@ -1065,6 +1131,11 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     waitingForScope.clear();
     timers.cancel("scope");
     scope = null;
+    phaseAwaitingScope = null;
+    if (unrecordedScope != null) {
+      services.leases().closeScope(unrecordedScope.accessor());
+      unrecordedScope = null;
+    }
     if (state.concluding()) {
       revokeAll(state);
       closeOtherScopes(state);

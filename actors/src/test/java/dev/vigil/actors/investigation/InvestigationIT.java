@@ -274,6 +274,22 @@ class InvestigationIT {
     return probe.receiveMessage(Duration.ofSeconds(10));
   }
 
+  /** The stable names of an investigation's journal events, in order. */
+  static List<String> journalKinds(String id) throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url(), pg.user(), pg.password());
+        java.sql.PreparedStatement q = c.prepareStatement("SELECT event_ser_manifest FROM event_journal "
+            + "WHERE persistence_id = ? ORDER BY sequence_number")) {
+      q.setString(1, "Investigation|" + id);
+      List<String> kinds = new ArrayList<>();
+      try (java.sql.ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          kinds.add(rs.getString(1));
+        }
+      }
+      return kinds;
+    }
+  }
+
   /** The Vault tokens the investigation's incarnations read leases with, oldest first. */
   static List<dev.vigil.standins.vault.internal.LeaseBook.TokenView> tokensOf(String id) {
     return vault.tokens().stream().filter(t -> t.displayName().equals("token-investigation-" + id)).toList();
@@ -398,6 +414,9 @@ class InvestigationIT {
   void anUnknownAgentIsRejected() {
     start("unknown-1", "nobody", 600);
     assertEquals("agent 'nobody' is not registered", awaitState("unknown-1", "rejected").reason());
+    // the token asked for at admission, while the phase was looked up, had nothing read with it and is revoked
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        tokensOf("unknown-1").stream().allMatch(t -> t.state() == LeaseView.State.REVOKED));
   }
 
   @Test
@@ -463,6 +482,9 @@ class InvestigationIT {
     awaitState(id, "launching");
     List<dev.vigil.standins.vault.internal.LeaseBook.TokenView> tokens = tokensOf(id);
     assertEquals(1, tokens.size(), "one Vault token per incarnation: " + tokens);
+    List<String> kinds = journalKinds(id);
+    assertEquals(kinds.indexOf("investigation.provisioned.v1") + 1, kinds.indexOf("investigation.scope-opened.v1"),
+        "the token asked for at admission is recorded with the phase: " + kinds);
     // the incarnation dies right after Vault answered a read it never recorded (the crash window of every grant)
     String orphan = vault.issueUnder(tokens.get(0).accessor(), "database", "agent-ro").orElseThrow();
     testKit.system().classicSystem().actorSelection("/system/sharding/Investigation/*/" + id)

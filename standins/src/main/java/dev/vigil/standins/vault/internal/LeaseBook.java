@@ -31,6 +31,8 @@ public final class LeaseBook {
   private final Map<String, Token> tokens = new LinkedHashMap<>();
   private final Map<String, Token> tokensByAccessor = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  /** The earliest expire time of a live token (null: none expires), so most calls skip the expiry sweep. */
+  private Instant nextTokenExpiry;
 
   /** A token {@code auth/token/create*} made; the leases read with it end when it is revoked or expires. */
   private static final class Token {
@@ -40,6 +42,7 @@ public final class LeaseBook {
     final boolean orphan;
     final Instant issueTime;
     final Instant expireTime;
+    final List<Lease> leases = new ArrayList<>();
     Instant revokeTime;
 
     Token(String id, String accessor, String displayName, boolean orphan, Instant issueTime, Instant expireTime) {
@@ -146,6 +149,9 @@ public final class LeaseBook {
     Map<String, String> secret = newSecret(role, now);
     Lease lease = new Lease(leaseId, role, secret, now, now.plus(role.defaultTtl()));
     lease.owner = clientToken == null ? null : tokens.get(clientToken);
+    if (lease.owner != null) {
+      lease.owner.leases.add(lease);
+    }
     leases.put(leaseId, lease);
     String mountType = role.secretKind() == VaultRole.SecretKind.DATABASE_USER ? "database" : "kv";
     return Optional.of(new Issued(leaseId, role.defaultTtl().toSeconds(), role.renewable(), secret, mountType));
@@ -265,6 +271,9 @@ public final class LeaseBook {
     Token token = new Token(id, accessor, displayName, orphan, now, ttl.isZero() ? null : now.plus(ttl));
     tokens.put(id, token);
     tokensByAccessor.put(accessor, token);
+    if (token.expireTime != null && (nextTokenExpiry == null || token.expireTime.isBefore(nextTokenExpiry))) {
+      nextTokenExpiry = token.expireTime;
+    }
     return new CreatedToken(id, accessor, ttl.toSeconds(), orphan, displayName);
   }
 
@@ -313,17 +322,26 @@ public final class LeaseBook {
 
   /** Tokens past their TTL end, with their leases, at their expire time (Vault's expiration manager). */
   private void endExpiredTokens(Instant now) {
+    if (nextTokenExpiry == null || !nextTokenExpiry.isBefore(now)) {
+      return;
+    }
+    Instant next = null;
     for (Token token : tokens.values()) {
-      if (token.revokeTime == null && token.expireTime != null && token.expireTime.isBefore(now)) {
-        end(token, token.expireTime);
+      if (token.revokeTime == null && token.expireTime != null) {
+        if (token.expireTime.isBefore(now)) {
+          end(token, token.expireTime);
+        } else if (next == null || token.expireTime.isBefore(next)) {
+          next = token.expireTime;
+        }
       }
     }
+    nextTokenExpiry = next;
   }
 
   private void end(Token token, Instant at) {
     token.revokeTime = at;
-    for (Lease lease : leases.values()) {
-      if (lease.owner == token && lease.revokeTime == null && !lease.expireTime.isBefore(at)) {
+    for (Lease lease : token.leases) {
+      if (lease.revokeTime == null && !lease.expireTime.isBefore(at)) {
         lease.revokeTime = at; // an already expired lease stays expired
       }
     }
