@@ -712,10 +712,14 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     if (scope != null && scope.accessor().equals(msg.accessor())) {
       scope = null;
     }
+    return recordRevocation(state, new ScopeClosed(msg.accessor(), now()));
+  }
+
+  /** Records a confirmed revocation; the last one of a concluding investigation also ends it. */
+  private Effect<Event, InvestigationState> recordRevocation(InvestigationState state, Event revocation) {
     List<Event> events = new ArrayList<>();
-    ScopeClosed closed = new ScopeClosed(msg.accessor(), now());
-    events.add(closed);
-    InvestigationState after = state.apply(closed);
+    events.add(revocation);
+    InvestigationState after = state.apply(revocation);
     if (after.concluding() && nothingLeftToRevoke(after)) {
       events.add(new Concluded(after.outcome(), now()));
     }
@@ -914,18 +918,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     if (!live) {
       return Effect().none();
     }
-    List<Event> events = new ArrayList<>();
-    LeaseRevoked revoked = new LeaseRevoked(msg.domain(), msg.leaseId(), now());
-    events.add(revoked);
-    InvestigationState after = state.apply(revoked);
-    if (after.concluding() && nothingLeftToRevoke(after)) {
-      events.add(new Concluded(after.outcome(), now()));
-    }
-    return Effect().persist(events).thenRun(s -> {
-      if (s.ended()) {
-        afterEnd(s);
-      }
-    });
+    return recordRevocation(state, new LeaseRevoked(msg.domain(), msg.leaseId(), now()));
   }
 
   private Effect<Event, InvestigationState> onRevokeFailed(InvestigationState state, RevokeFailed msg) {
