@@ -1,5 +1,6 @@
 package dev.vigil.actors.investigation;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -14,6 +15,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -39,6 +42,11 @@ import dev.vigil.protocol.InvestigationProtocol.SlotReleased;
  * keep up with hundreds of starts per second it batches: while one journal write is in flight, admissions and
  * releases collect, and the next write takes them all at once. Investigations hear the outcome through sharding
  * ({@code AdmissionGranted}, {@code QueuePositionChanged}); admitting or releasing twice is harmless.
+ *
+ * <p>When the database fails a write, the journal restarts with backoff and recovers its line from the journal; the
+ * batch it was writing is sent again until a write confirms it ({@link #RESEND_AFTER}), so no admission or release is
+ * lost to an outage (a batch is idempotent: admitting a running or waiting id, or releasing a released one, changes
+ * nothing).
  */
 public final class AdmissionQueue {
 
@@ -47,10 +55,15 @@ public final class AdmissionQueue {
   private AdmissionQueue() {}
 
   /** Work collected while a write was in flight (local only). */
-  private record Batch(List<String> releases, List<String> admits, ActorRef<BatchWritten> replyTo)
+  private record Batch(long number, List<String> releases, List<String> admits, ActorRef<BatchWritten> replyTo)
       implements AdmissionCommand {}
 
-  private record BatchWritten() implements AdmissionCommand {}
+  private record BatchWritten(long number) implements AdmissionCommand {}
+
+  private enum ResendBatch implements AdmissionCommand { INSTANCE }
+
+  /** How long a batch may go unconfirmed before it is sent again (a write failed and the journal restarted). */
+  static final Duration RESEND_AFTER = Duration.ofSeconds(5);
 
   /** Starts (or proxies to) the singleton; investigations are told through sharding. */
   public static ActorRef<AdmissionCommand> init(ActorSystem<?> system, int maxRunning) {
@@ -67,39 +80,74 @@ public final class AdmissionQueue {
   public record Notifier(java.util.function.Consumer<String> granted, BiConsumer<String, Integer> queued) {}
 
   public static Behavior<AdmissionCommand> create(int maxRunning, Notifier notifier) {
-    return Behaviors.setup(context -> {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       ActorRef<AdmissionCommand> journal = context.spawn(new Journal(maxRunning, notifier), "journal");
       ActorRef<BatchWritten> written = context.messageAdapter(BatchWritten.class, done -> done);
-      return batching(journal, written, new ArrayList<>(), new ArrayList<>(), false);
-    });
+      return new Batcher(journal, written, timers).idle();
+    }));
   }
 
-  private static Behavior<AdmissionCommand> batching(ActorRef<AdmissionCommand> journal,
-      ActorRef<BatchWritten> written, List<String> releases, List<String> admits, boolean writing) {
-    return Behaviors.receive(AdmissionCommand.class)
-        .onMessage(Admit.class, cmd -> {
-          admits.add(cmd.investigationId());
-          return flushIfIdle(journal, written, releases, admits, writing);
-        })
-        .onMessage(Release.class, cmd -> {
-          releases.add(cmd.investigationId());
-          return flushIfIdle(journal, written, releases, admits, writing);
-        })
-        .onMessage(Position.class, cmd -> {
-          journal.tell(cmd);
-          return Behaviors.same();
-        })
-        .onMessage(BatchWritten.class, done -> flushIfIdle(journal, written, releases, admits, false))
-        .build();
-  }
+  /** Collects admissions and releases while a batch is being written; resends a batch no write confirmed. */
+  private static final class Batcher {
+    private final ActorRef<AdmissionCommand> journal;
+    private final ActorRef<BatchWritten> written;
+    private final TimerScheduler<AdmissionCommand> timers;
+    private List<String> releases = new ArrayList<>();
+    private List<String> admits = new ArrayList<>();
+    /** The batch being written, until a write confirms it. */
+    private Batch inFlight;
+    private long batches;
 
-  private static Behavior<AdmissionCommand> flushIfIdle(ActorRef<AdmissionCommand> journal,
-      ActorRef<BatchWritten> written, List<String> releases, List<String> admits, boolean writing) {
-    if (writing || (releases.isEmpty() && admits.isEmpty())) {
-      return batching(journal, written, releases, admits, writing);
+    Batcher(ActorRef<AdmissionCommand> journal, ActorRef<BatchWritten> written,
+        TimerScheduler<AdmissionCommand> timers) {
+      this.journal = journal;
+      this.written = written;
+      this.timers = timers;
     }
-    journal.tell(new Batch(List.copyOf(releases), List.copyOf(admits), written));
-    return batching(journal, written, new ArrayList<>(), new ArrayList<>(), true);
+
+    Behavior<AdmissionCommand> idle() {
+      return Behaviors.receive(AdmissionCommand.class)
+          .onMessage(Admit.class, cmd -> {
+            admits.add(cmd.investigationId());
+            return flushIfIdle();
+          })
+          .onMessage(Release.class, cmd -> {
+            releases.add(cmd.investigationId());
+            return flushIfIdle();
+          })
+          .onMessage(Position.class, cmd -> {
+            journal.tell(cmd);
+            return Behaviors.same();
+          })
+          .onMessage(BatchWritten.class, done -> {
+            if (inFlight == null || done.number() != inFlight.number()) {
+              return Behaviors.same(); // a resent batch's late confirmation
+            }
+            inFlight = null;
+            timers.cancel(ResendBatch.INSTANCE);
+            return flushIfIdle();
+          })
+          .onMessage(ResendBatch.class, resend -> {
+            if (inFlight != null) {
+              journal.tell(inFlight);
+              timers.startSingleTimer(ResendBatch.INSTANCE, RESEND_AFTER);
+            }
+            return Behaviors.same();
+          })
+          .build();
+    }
+
+    private Behavior<AdmissionCommand> flushIfIdle() {
+      if (inFlight != null || (releases.isEmpty() && admits.isEmpty())) {
+        return Behaviors.same();
+      }
+      inFlight = new Batch(++batches, List.copyOf(releases), List.copyOf(admits), written);
+      releases = new ArrayList<>();
+      admits = new ArrayList<>();
+      journal.tell(inFlight);
+      timers.startSingleTimer(ResendBatch.INSTANCE, RESEND_AFTER);
+      return Behaviors.same();
+    }
   }
 
   /** The event-sourced line itself. State is mutated only by the event handler. */
@@ -108,7 +156,9 @@ public final class AdmissionQueue {
     private final Notifier notifier;
 
     Journal(int maxRunning, Notifier notifier) {
-      super(PersistenceId.ofUniqueId("InvestigationAdmission"));
+      // a failed write or recovery (the database is down) restarts the journal, which recovers the line once it can
+      super(PersistenceId.ofUniqueId("InvestigationAdmission"),
+          SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
       this.maxRunning = maxRunning;
       this.notifier = notifier;
     }
@@ -165,12 +215,12 @@ public final class AdmissionQueue {
       }
       if (events.isEmpty()) {
         notifyAll(state, alreadyRunning, alreadyWaiting, List.of());
-        batch.replyTo().tell(new BatchWritten());
+        batch.replyTo().tell(new BatchWritten(batch.number()));
         return Effect().none();
       }
       return Effect().persist(events).thenRun(after -> {
         notifyAll(after, alreadyRunning, alreadyWaiting, events);
-        batch.replyTo().tell(new BatchWritten());
+        batch.replyTo().tell(new BatchWritten(batch.number()));
       });
     }
 

@@ -164,6 +164,11 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   private enum FlushGrants implements Command { INSTANCE }
 
+  private enum AdmitAgain implements Command { INSTANCE }
+
+  /** How often an investigation still waiting for admission asks the queue again (its Admit may have been lost). */
+  private static final Duration ADMIT_AGAIN = Duration.ofSeconds(10);
+
   private record ScopeReady(LeaseBroker.Scope scope) implements Command {}
 
   private record ScopeFailed(Throwable error) implements Command {}
@@ -299,6 +304,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
         .onCommand(LeaseIssued.class, this::onLeaseIssued)
         .onCommand(LeaseIssueFailed.class, this::onLeaseIssueFailed)
         .onCommand(FlushGrants.class, (state, cmd) -> flushGrants(state))
+        .onCommand(AdmitAgain.class, (state, cmd) -> onAdmitAgain(state))
         .onCommand(ScopeReady.class, this::onScopeReady)
         .onCommand(ScopeFailed.class, this::onScopeFailed)
         .onCommand(RetryScope.class, (state, cmd) -> {
@@ -344,7 +350,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
           "investigation " + investigationId + " already exists with another request"));
     }
     return Effect().persist(new Requested(investigationId, cmd.request(), now()))
-        .thenRun(s -> services.admission().tell(new Admit(investigationId)))
+        .thenRun(this::askForAdmission)
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
   }
 
@@ -447,6 +453,24 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
    * write. Until then the slot is held only by the queue; if this incarnation dies first, the recovered one asks for
    * admission again and the queue, which already counts it as running, grants it at once.
    */
+  /**
+   * Asks the admission queue for a slot, and again every {@link #ADMIT_AGAIN} until it answers: an Admit can be lost
+   * with the singleton (a hand-over, a node lost before the queue wrote it); asking twice is harmless.
+   */
+  private void askForAdmission(InvestigationState state) {
+    services.admission().tell(new Admit(investigationId));
+    timers.startTimerWithFixedDelay("admit", AdmitAgain.INSTANCE, ADMIT_AGAIN);
+  }
+
+  private Effect<Event, InvestigationState> onAdmitAgain(InvestigationState state) {
+    if (state.waitingForAdmission() && !admitting) {
+      services.admission().tell(new Admit(investigationId));
+    } else {
+      timers.cancel("admit");
+    }
+    return Effect().none();
+  }
+
   private Effect<Event, InvestigationState> onAdmissionGranted(InvestigationState state, AdmissionGranted cmd) {
     if (state.waitingForAdmission()) {
       admitting = true;
@@ -1170,7 +1194,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
       return;
     }
     if (state.waitingForAdmission()) {
-      services.admission().tell(new Admit(investigationId));
+      askForAdmission(state);
     } else if (InvestigationState.PROVISIONING.equals(state.stage())) {
       if (state.phase() == null) {
         context.getSelf().tell(ResolvePhase.INSTANCE);
