@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -36,10 +37,17 @@ final class PolicyRoutes<T> {
   private final Map<Address, Long> suspects = new ConcurrentHashMap<>();
   private final AtomicLong next = new AtomicLong();
   private final long suspicionNanos;
+  private final LongSupplier nanoTime;
   private final Function<T, Address> nodeOf;
   private final Comparator<T> order;
 
   PolicyRoutes(Duration suspicion, Function<T, Address> nodeOf, Comparator<T> order) {
+    this(suspicion, nodeOf, order, System::nanoTime);
+  }
+
+  /** With the clock the suspicion period is measured on ({@code nanoTime}, as {@link System#nanoTime}). */
+  PolicyRoutes(Duration suspicion, Function<T, Address> nodeOf, Comparator<T> order, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
     this.suspicionNanos = suspicion.toNanos();
     this.nodeOf = nodeOf;
     this.order = order;
@@ -76,7 +84,7 @@ final class PolicyRoutes<T> {
 
   /** A node whose worker did not answer in time: avoided by every caller for the suspicion period. */
   void suspect(Address node) {
-    suspects.put(node, System.nanoTime());
+    suspects.put(node, nanoTime.getAsLong());
   }
 
   /**
@@ -94,7 +102,7 @@ final class PolicyRoutes<T> {
     List<T> remote = s.remote();
     int size = remote.size();
     T fallback = null;
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     for (int i = 0; i < size; i++) {
       T ref = remote.get((int) Math.floorMod(n + i, (long) size));
       Address node = nodeOf.apply(ref);
