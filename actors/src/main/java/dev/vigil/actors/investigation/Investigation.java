@@ -449,11 +449,6 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
   }
 
   /**
-   * A slot: the agent's phase is resolved first, so {@code Admitted} and {@code Provisioned} reach the journal in one
-   * write. Until then the slot is held only by the queue; if this incarnation dies first, the recovered one asks for
-   * admission again and the queue, which already counts it as running, grants it at once.
-   */
-  /**
    * Asks the admission queue for a slot, and again every {@link #ADMIT_AGAIN} until it answers: an Admit can be lost
    * with the singleton (a hand-over, a node lost before the queue wrote it); asking twice is harmless.
    */
@@ -471,6 +466,11 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     return Effect().none();
   }
 
+  /**
+   * A slot: the agent's phase is resolved first, so {@code Admitted} and {@code Provisioned} reach the journal in one
+   * write. Until then the slot is held only by the queue; if this incarnation dies first, the recovered one asks for
+   * admission again and the queue, which already counts it as running, grants it at once.
+   */
   private Effect<Event, InvestigationState> onAdmissionGranted(InvestigationState state, AdmissionGranted cmd) {
     if (state.waitingForAdmission()) {
       admitting = true;
@@ -634,10 +634,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     if (scope != null || scopeInFlight || unrecordedScope != null) {
       return;
     }
-    scopeInFlight = true;
-    context.pipeToSelf(services.leases().openScope("investigation-" + investigationId,
-            Duration.ofSeconds(deadlineSeconds(state))),
-        (opened, failure) -> failure == null ? new ScopeReady(opened) : new ScopeFailed(unwrap(failure)));
+    requestScope(state);
   }
 
   /** Asks Vault for this incarnation's token, unless one is on its way or nothing waits for it. */
@@ -645,6 +642,10 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     if (scope != null || scopeInFlight || waitingForScope.isEmpty() || !state.open() || state.concluding()) {
       return;
     }
+    requestScope(state);
+  }
+
+  private void requestScope(InvestigationState state) {
     scopeInFlight = true;
     context.pipeToSelf(services.leases().openScope("investigation-" + investigationId,
             Duration.ofSeconds(deadlineSeconds(state))),
