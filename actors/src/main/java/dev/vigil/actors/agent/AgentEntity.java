@@ -1,6 +1,7 @@
 package dev.vigil.actors.agent;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -235,7 +237,11 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
 
   private AgentEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String agentId, Clock clock,
       Evaluator policy, AgentSettings settings, AgentPublisher publisher) {
-    super(PersistenceId.of(TYPE_KEY.name(), agentId));
+    // A journal failure (recovery or write, e.g. the database is unreachable) restarts the entity after a short
+    // backoff instead of stopping it: the commands it had stashed survive the restart and are answered once the
+    // journal works again, where a stopped entity dropped them and their callers timed out.
+    super(PersistenceId.of(TYPE_KEY.name(), agentId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2));
     this.context = context;
     this.timers = timers;
     this.agentId = agentId;
