@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -26,8 +25,6 @@ import java.util.Objects;
  * {@code hidden} biases, then {@code 3 x (hidden or dim)} output weights and 3 biases, all float32.
  */
 public final class EmbeddingHead {
-
-  public static final String DEFAULT_RESOURCE = "/dev/vigil/scan/embed/embedding-head.bin";
 
   private static final long MAGIC = 0x564947494C454D42L; // "VIGILEMB"
   private static final int VERSION = 1;
@@ -142,18 +139,6 @@ public final class EmbeddingHead {
     double attack = Math.max(p[InjectionModel.INJECTION] + p[InjectionModel.JAILBREAK], 1e-12);
     double benign = Math.max(p[InjectionModel.BENIGN], 1e-12);
     return Math.log(attack) - Math.log(benign);
-  }
-
-  /** The head shipped in this module's jar, trained by {@code TrainEmbeddingHead} on all dev files. */
-  public static EmbeddingHead loadDefault() {
-    try (InputStream in = EmbeddingHead.class.getResourceAsStream(DEFAULT_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("embedding head resource missing: " + DEFAULT_RESOURCE);
-      }
-      return read(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + DEFAULT_RESOURCE, e);
-    }
   }
 
   public static EmbeddingHead read(InputStream raw) throws IOException {

@@ -25,26 +25,32 @@ import java.util.function.ToDoubleFunction;
 public final class HeadTrainer {
 
   /** Training knobs; {@link #defaults()} is what the shipped head uses. */
-  public record Settings(int hidden, int epochs, double learningRate, double l2, double phraseScale, long seed, double extraBenignShare) {
+  public record Settings(
+      int hidden, int epochs, double learningRate, double l2, double phraseScale, long seed, double extraBenignShare, boolean sentenceMax) {
 
     public static Settings defaults() {
-      return new Settings(0, 30, 1e-3, 1e-3, 0.6, 42L, 0.5);
+      return new Settings(0, 30, 1e-3, 1e-3, 0.6, 42L, 0.5, false);
+    }
+
+    /** Score each sentence too and keep the most suspicious ({@link EmbeddingClassifier}); training is unchanged. */
+    public Settings withSentenceMax(boolean on) {
+      return new Settings(hidden, epochs, learningRate, l2, phraseScale, seed, extraBenignShare, on);
     }
 
     public Settings withHidden(int h) {
-      return new Settings(h, epochs, learningRate, l2, phraseScale, seed, extraBenignShare);
+      return new Settings(h, epochs, learningRate, l2, phraseScale, seed, extraBenignShare, sentenceMax);
     }
 
     public Settings withPhraseScale(double s) {
-      return new Settings(hidden, epochs, learningRate, l2, s, seed, extraBenignShare);
+      return new Settings(hidden, epochs, learningRate, l2, s, seed, extraBenignShare, sentenceMax);
     }
 
     public Settings withL2(double v) {
-      return new Settings(hidden, epochs, learningRate, v, phraseScale, seed, extraBenignShare);
+      return new Settings(hidden, epochs, learningRate, v, phraseScale, seed, extraBenignShare, sentenceMax);
     }
 
     public Settings withExtraBenignShare(double v) {
-      return new Settings(hidden, epochs, learningRate, l2, phraseScale, seed, v);
+      return new Settings(hidden, epochs, learningRate, l2, phraseScale, seed, v, sentenceMax);
     }
   }
 
@@ -97,7 +103,7 @@ public final class HeadTrainer {
       weights[i] = DevSet.isExtraBenign(fit.get(i)) ? extraWeight : ys[i] == InjectionModel.BENIGN ? benignWeight : attackWeight;
     }
     EmbeddingHead head = fit(xs, ys, weights, description);
-    EmbeddingClassifier uncalibrated = new EmbeddingClassifier(embedder, head, settings.phraseScale());
+    EmbeddingClassifier uncalibrated = new EmbeddingClassifier(embedder, head, settings.phraseScale(), settings.sentenceMax());
     InjectionModel.Thresholds dev = thresholds(uncalibrated, calibration);
     InjectionModel.Thresholds t = extraCalibration.isEmpty() ? dev : max(dev, thresholds(uncalibrated, extraCalibration));
     return uncalibrated.withHead(head.withThresholds(t).withDescription(description + "; calibrated on " + calibration.size()
