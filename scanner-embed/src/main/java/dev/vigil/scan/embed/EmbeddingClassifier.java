@@ -103,7 +103,7 @@ public final class EmbeddingClassifier {
         for (int[] span : spans) {
           double[] p = head.probabilities(embedder.embed(text.substring(span[0], span[1]).strip()));
           double logit = EmbeddingHead.attackLogit(p);
-          if (logit > bestLogit) {
+          if (logit >= bestLogit) { // on a tie the sentence is the narrower span to report
             bestLogit = logit;
             bestP = p;
             bestStart = span[0];
