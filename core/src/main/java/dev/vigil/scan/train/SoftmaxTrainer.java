@@ -153,7 +153,7 @@ public final class SoftmaxTrainer {
   }
 
   /** Smallest threshold with at most {@code fpr} of {@code scores} at or above it (0 when there are no scores). */
-  static double thresholdFor(double[] scores, double fpr) {
+  public static double thresholdFor(double[] scores, double fpr) {
     if (scores.length == 0) {
       return 0.0;
     }
