@@ -48,13 +48,6 @@ if [ "$WARMUP" -gt 0 ]; then
   # at 8 in flight: a cold node answers its first starts slowly (see docs/benchmarks.md)
   java bench/investigations/InvestigationBench.java "$API" "$KEY" "$WARMUP" 8 > "$DATA/warmup.txt"
 fi
-# The database is new, so its statistics describe the nearly empty tables of the first seconds, and autovacuum may not
-# analyze them within the run: the journal's cached eventsByTag plan then scanned all of event_tag for every journal
-# row in range (auto_explain showed 56 ms for 51 rows). A long-lived database has current statistics; give this one
-# them too, as a steady state would (BENCH_ANALYZE=false skips it).
-if [ "$STACK" = kubernetes ] && [ "${BENCH_ANALYZE:-true}" = true ]; then
-  psql -h 127.0.0.1 -U postgres -d "$DB" -qc "ANALYZE"
-fi
 # CPU time (user + system clock ticks from /proc) of the node, the Kubernetes API stand-in and every PostgreSQL
 # process over the measured run, and of the load generator: where the machine's two cores go per start
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }

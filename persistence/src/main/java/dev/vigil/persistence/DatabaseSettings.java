@@ -73,6 +73,20 @@ public record DatabaseSettings(
     for (String plugin : new String[] {"jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal"}) {
       slick = slick.withValue(plugin + ".use-shared-db", ConfigValueFactory.fromAnyRef("vigil"));
     }
+    if (dialect() == Dialect.POSTGRES) {
+      // The read journal's eventsByTag joins event_journal and event_tag. As a server-side prepared statement
+      // PostgreSQL plans it once, generically, and keeps that plan until the tables are next analyzed: planned while
+      // they were nearly empty it scanned all of event_tag for every journal row in range, and in a new database it
+      // stayed so for a minute or more (auto_explain: 56 ms for 51 rows; most of PostgreSQL's CPU in the benchmarks
+      // and drills, which all start on new databases). prepareThreshold=0 sends unnamed statements, planned at each
+      // execution from the tables' current size; the read side runs a few such queries per second, so planning costs
+      // nothing that matters. The write side keeps its prepared statements.
+      Config query = db.withValue("db.numThreads", ConfigValueFactory.fromAnyRef(Math.min(4, maxPoolSize)))
+          .withValue("db.maxConnections", ConfigValueFactory.fromAnyRef(Math.min(4, maxPoolSize)))
+          .withValue("db.properties.prepareThreshold", ConfigValueFactory.fromAnyRef("0"));
+      slick = slick.withValue("pekko-persistence-jdbc.shared-databases.vigil-read", query.root())
+          .withValue("jdbc-read-journal.use-shared-db", ConfigValueFactory.fromAnyRef("vigil-read"));
+    }
     // the durable state store has no use-shared-db in 1.1.1: it gets its own (small) pool from the same block
     Config durable = db.withValue("db.numThreads", ConfigValueFactory.fromAnyRef(2))
         .withValue("db.maxConnections", ConfigValueFactory.fromAnyRef(2));
