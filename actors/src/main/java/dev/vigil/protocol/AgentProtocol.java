@@ -36,7 +36,14 @@ public final class AgentProtocol {
    */
   @StableName("agent.decide.v1")
   public record Decide(PolicyProtocol.EvaluationInput input, boolean recordReceipt,
-      ActorRef<StatusReply<PolicyProtocol.DecisionView>> replyTo) implements Command {}
+      ActorRef<StatusReply<PolicyProtocol.DecisionView>> replyTo, String requestId) implements Command {
+
+    /** A decision asked once: no request id, so a repeat is decided (and counted) again. */
+    public Decide(PolicyProtocol.EvaluationInput input, boolean recordReceipt,
+        ActorRef<StatusReply<PolicyProtocol.DecisionView>> replyTo) {
+      this(input, recordReceipt, replyTo, null);
+    }
+  }
 
   /**
    * Appends a receipt of another kind (an approval opened, voted or closed; a phase change) to the agent's chain, so

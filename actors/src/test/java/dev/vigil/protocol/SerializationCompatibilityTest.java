@@ -69,7 +69,7 @@ class SerializationCompatibilityTest {
         "db/orders", Map.of("limit", 10, "table", "orders"), "agent", Map.of("team", "sre"), Map.of("env", "prod"),
         Instant.parse("2026-11-22T00:00:00Z"), "none", List.of());
     put(samples, input);
-    put(samples, new AgentProtocol.Decide(input, true, decisions.ref()));
+    put(samples, new AgentProtocol.Decide(input, true, decisions.ref(), "req-1"));
     PolicyProtocol.QuotaUse use = new PolicyProtocol.QuotaUse(1_795_000_000_000L, 1500);
     put(samples, use);
     PolicyProtocol.QuotaUsage usage = new PolicyProtocol.QuotaUsage(Map.of("p/r/rate|principal:a-1", List.of(use)));

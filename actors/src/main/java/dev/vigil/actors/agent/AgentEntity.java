@@ -210,6 +210,19 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
   private final TimerScheduler<Command> timers;
   private final java.util.Set<String> tags;
   private boolean evaluating;
+  /**
+   * The answers to the last {@link #RECENT_DECISIONS} decisions asked with a request id: a caller that retries after
+   * its attempt timed out (the message may have been dropped in a shard hand-off, or only the reply was late) gets the
+   * first answer again instead of a second decision counted against its quotas. In memory only: a retry that reaches
+   * a new incarnation of the entity is decided afresh.
+   */
+  private final Map<String, DecisionView> recentDecisions = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, DecisionView> eldest) {
+      return size() > RECENT_DECISIONS;
+    }
+  };
+  private static final int RECENT_DECISIONS = 256;
 
   /** Starts sharding of agents on this node (a proxy only, when the node lacks the entities role). */
   public static void initSharding(ActorSystem<?> system, int numberOfShards, Clock clock, PolicyClient policy) {
@@ -370,6 +383,10 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
     if (evaluating) {
       return Effect().stash();
     }
+    DecisionView earlier = cmd.requestId() == null ? null : recentDecisions.get(cmd.requestId());
+    if (earlier != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(earlier));
+    }
     EvaluationInput asked = cmd.input();
     EvaluationInput input = new EvaluationInput(agentId, state.phase().wireName(), asked.action(), asked.resource(),
         asked.parameters(), asked.principalType() == null ? "agent" : asked.principalType(),
@@ -445,7 +462,12 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
     DecisionView reply = answered;
     boolean phaseChanged = events.stream().anyMatch(PhaseChanged.class::isInstance);
     return Effect().persist(events)
-        .thenRun(after -> afterObservation((Active) after, alerts, phaseChanged))
+        .thenRun(after -> {
+          if (cmd.requestId() != null) {
+            recentDecisions.put(cmd.requestId(), reply);
+          }
+          afterObservation((Active) after, alerts, phaseChanged);
+        })
         .thenReply(cmd.replyTo(), s -> StatusReply.success(reply)).thenUnstashAll();
   }
 

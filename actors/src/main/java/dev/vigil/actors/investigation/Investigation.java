@@ -177,6 +177,12 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   private record CloseScope(String accessor) implements Command {}
 
+  /**
+   * Sent by the shard instead of stopping the entity outright (hand-off in a drain or rebalance, passivation): the
+   * entity stops once no agent action is being decided, so an action in flight is answered rather than lost.
+   */
+  private enum HandOffStop implements Command { INSTANCE }
+
   private record ScopeCloseDone(String accessor, Throwable error) implements Command {}
 
   /** The longest an issued lease waits for its siblings before it is recorded on its own. */
@@ -193,6 +199,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
         .withRememberEntitiesStoreMode(ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$.MODULE$);
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), services,
             ctx.getShard()))
+        .withStopMessage(HandOffStop.INSTANCE)
         .withRole(ROLE)
         .withSettings(shardingSettings)
         .withMessageExtractor(new HashCodeMessageExtractor<>(services.settings().numberOfShards())));
@@ -202,6 +209,8 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
   private int actionsInFlight;
   /** The investigation has ended: passivate as soon as no action is in flight. */
   private boolean passivateWhenIdle;
+  /** The shard asked this entity to stop (hand-off or passivation): stop once no action is in flight. */
+  private boolean stopWhenIdle;
 
   /** The entity; {@code shard} receives its passivation request once it has ended (null in tests). */
   public static Behavior<Command> create(String investigationId, InvestigationServices services,
@@ -336,6 +345,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
         .onCommand(DecideAction.class, this::onDecideAction)
         .onCommand(ActionEvaluated.class, this::onActionEvaluated)
         .onCommand(ActionFailed.class, this::onActionFailed)
+        .onCommand(HandOffStop.class, (state, cmd) -> onHandOffStop())
         .build();
   }
 
@@ -1375,11 +1385,27 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     return new ActionReply(access, null, null, null, null, null, null, message);
   }
 
+  private Effect<Event, InvestigationState> onHandOffStop() {
+    if (actionsInFlight == 0) {
+      return Effect().stop();
+    }
+    context.getLog().debug("Investigation {}: stopping once {} action(s) in flight are answered", investigationId,
+        actionsInFlight);
+    stopWhenIdle = true;
+    return Effect().none();
+  }
+
+  /** A reply to an action, and the stop the shard asked for once it was the last action in flight. */
+  private EffectBuilder<Event, InvestigationState> stopIfAsked(EffectBuilder<Event, InvestigationState> effect) {
+    return stopWhenIdle && actionsInFlight == 0 ? effect.thenStop() : effect;
+  }
+
   private Effect<Event, InvestigationState> onActionFailed(InvestigationState state, ActionFailed msg) {
     actionsInFlight--;
     passivateIfIdle();
     context.getLog().warn("Investigation {}: policy decision failed: {}", investigationId, msg.error().toString());
-    return Effect().reply(msg.request().replyTo(), refusedAction(NOT_READY, "the policy pool did not answer; retry"));
+    return stopIfAsked(Effect().none()).thenReply(msg.request().replyTo(),
+        s -> refusedAction(NOT_READY, "the policy pool did not answer; retry"));
   }
 
   private Effect<Event, InvestigationState> onActionEvaluated(InvestigationState state, ActionEvaluated msg) {
@@ -1387,10 +1413,12 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     passivateIfIdle();
     DecideAction cmd = msg.request();
     if (!state.open() || state.concluding()) {
-      return Effect().reply(cmd.replyTo(), refusedAction(GONE, "the investigation has ended"));
+      return stopIfAsked(Effect().none()).thenReply(cmd.replyTo(),
+          s -> refusedAction(GONE, "the investigation has ended"));
     }
     if (state.paused()) { // paused while policy decided: not recorded, not executed
-      return Effect().reply(cmd.replyTo(), refusedAction(PAUSED, refusalMessage(PAUSED, state)));
+      return stopIfAsked(Effect().none()).thenReply(cmd.replyTo(),
+          s -> refusedAction(PAUSED, refusalMessage(PAUSED, s)));
     }
     PolicyProtocol.DecisionView decision = msg.decision();
     String policyEffect = decision.effect();
@@ -1432,8 +1460,8 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     String finalEffect = effect;
     String finalReason = reason;
     String finalRule = ruleId;
-    return Effect().persist(new ActionDecided(sequence, cmd.action(), cmd.resource(), effect, policyEffect, ruleId,
-            receiptJson, at))
+    return stopIfAsked(Effect().persist(new ActionDecided(sequence, cmd.action(), cmd.resource(), effect,
+            policyEffect, ruleId, receiptJson, at)))
         .thenReply(cmd.replyTo(), s -> new ActionReply(GRANTED, finalEffect, policyEffect, finalReason, finalRule,
             decision.policyVersion(), receiptJson, ""));
   }

@@ -1,6 +1,7 @@
 package dev.vigil.actors.investigation;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -8,6 +9,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 
+import dev.vigil.actors.RetryingAsk;
 import dev.vigil.actors.agent.AgentEntity;
 import dev.vigil.protocol.AgentProtocol;
 import dev.vigil.protocol.PolicyProtocol;
@@ -17,16 +19,23 @@ public final class ShardedAgents implements AgentPhases, Decider {
 
   private final ClusterSharding sharding;
   private final Duration timeout;
+  private final Duration attemptTimeout;
 
-  public ShardedAgents(ActorSystem<?> system, Duration timeout) {
+  /**
+   * Asks are retried in attempts of {@code attemptTimeout} until {@code timeout}: a region drops the messages it had
+   * buffered for a shard it is handing off (a node draining), and one lost attempt should not cost the whole call.
+   */
+  public ShardedAgents(ActorSystem<?> system, Duration timeout, Duration attemptTimeout) {
     this.sharding = ClusterSharding.get(system);
     this.timeout = timeout;
+    this.attemptTimeout = attemptTimeout.compareTo(timeout) < 0 ? attemptTimeout : timeout;
   }
 
   @Override
   public CompletionStage<String> phaseOf(String agentId) {
-    return sharding.entityRefFor(AgentEntity.TYPE_KEY, agentId)
-        .<AgentProtocol.AgentView>askWithStatus(AgentProtocol.Get::new, timeout)
+    var agent = sharding.entityRefFor(AgentEntity.TYPE_KEY, agentId);
+    return RetryingAsk.untilDeadline(attemptTimeout, timeout,
+            t -> agent.<AgentProtocol.AgentView>askWithStatus(AgentProtocol.Get::new, t))
         .handle((view, failure) -> {
           if (failure == null) {
             return view.phase();
@@ -46,9 +55,15 @@ public final class ShardedAgents implements AgentPhases, Decider {
         .tell(new AgentProtocol.InvestigationConcluded(investigationId, outcome, at, null));
   }
 
+  /**
+   * The attempts carry one request id, which the Agent entity answers from its recent decisions: a retry after a slow
+   * (not lost) attempt gets the same decision instead of a second one counted against the agent's quotas.
+   */
   @Override
   public CompletionStage<PolicyProtocol.DecisionView> decide(PolicyProtocol.EvaluationInput input) {
-    return sharding.entityRefFor(AgentEntity.TYPE_KEY, input.agentId())
-        .askWithStatus(reply -> new AgentProtocol.Decide(input, false, reply), timeout);
+    var agent = sharding.entityRefFor(AgentEntity.TYPE_KEY, input.agentId());
+    String requestId = UUID.randomUUID().toString();
+    return RetryingAsk.untilDeadline(attemptTimeout, timeout,
+        t -> agent.askWithStatus(reply -> new AgentProtocol.Decide(input, false, reply, requestId), t));
   }
 }

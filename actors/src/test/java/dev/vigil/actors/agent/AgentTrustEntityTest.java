@@ -173,6 +173,26 @@ class AgentTrustEntityTest {
   }
 
   @Test
+  void aDecisionAskedAgainWithItsRequestIdIsAnsweredOnceAndCountedOnce() {
+    var kit = agent("retried-1", settings());
+    EvaluationInput input = new EvaluationInput(null, null, "db.query", "res/1", Map.of("q", "x"), null, null, Map.of(),
+        null, "none", List.of());
+    long before = events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count();
+    StatusReply<DecisionView> first = kit.<StatusReply<DecisionView>>runCommand(
+        r -> new AgentProtocol.Decide(input, true, r, "req-1")).reply();
+    StatusReply<DecisionView> again = kit.<StatusReply<DecisionView>>runCommand(
+        r -> new AgentProtocol.Decide(input, true, r, "req-1")).reply();
+    assertTrue(first.isSuccess() && again.isSuccess());
+    assertEquals(first.getValue(), again.getValue(), "the retry gets the first answer, receipt included");
+    assertEquals(before + 1, events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count(),
+        "one decision recorded for both asks");
+    kit.<StatusReply<DecisionView>>runCommand(r -> new AgentProtocol.Decide(input, true, r, "req-2"));
+    kit.<StatusReply<DecisionView>>runCommand(r -> new AgentProtocol.Decide(input, true, r));
+    assertEquals(before + 3, events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count(),
+        "another request id, or none, is another decision");
+  }
+
+  @Test
   void aShadowAgentBecomesEligibleFromWhatItDidAndAnOperatorPromotesItWithAReceipt() throws Exception {
     var kit = agent("eligible-1", settings());
     TrustView fresh = trust(kit);
