@@ -190,8 +190,8 @@ public final class VigilNode {
         endpoints.addAll(new PolicyRoutes(policies, policyRegistry).endpoints());
         ApprovalService approvals = new ApprovalService(system, new ApprovalStore(database), settings.askTimeout(),
             config.getDuration("vigil.approvals.sweep-interval"), Clock.systemUTC());
-        endpoints.addAll(new EvaluateRoutes(system, settings.askTimeout(), Clock.systemUTC(), approvals, scannerClient)
-            .endpoints());
+        endpoints.addAll(new EvaluateRoutes(system, settings.askTimeout(), settings.entityAttemptTimeout(),
+            Clock.systemUTC(), approvals, scannerClient).endpoints());
         endpoints.addAll(new ApprovalRoutes(approvals).endpoints());
         endpoints.addAll(new ReceiptRoutes(new ReceiptReader(system)).endpoints());
         endpoints.addAll(new InvestigationRoutes(system, entityAsk, settings.askTimeout(), investigations.settings(),

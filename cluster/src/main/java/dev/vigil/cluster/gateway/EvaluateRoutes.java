@@ -34,22 +34,24 @@ public final class EvaluateRoutes {
 
   private final ClusterSharding sharding;
   private final java.time.Duration timeout;
+  private final java.time.Duration attemptTimeout;
   private final Clock clock;
   private final ApprovalService approvals;
   private final dev.vigil.actors.scanner.ScannerClient scanner;
 
   public EvaluateRoutes(ActorSystem<?> system, java.time.Duration timeout, Clock clock, ApprovalService approvals) {
-    this(system, timeout, clock, approvals, null);
+    this(system, timeout, timeout, clock, approvals, null);
   }
 
   /**
    * With a scanner, the request's {@code content} and string parameters are scanned before deciding; the summary goes
    * into the policy request ({@code scan.maxSeverity}, {@code scan.findingTypes}) and the findings into the answer.
    */
-  public EvaluateRoutes(ActorSystem<?> system, java.time.Duration timeout, Clock clock, ApprovalService approvals,
-      dev.vigil.actors.scanner.ScannerClient scanner) {
+  public EvaluateRoutes(ActorSystem<?> system, java.time.Duration timeout, java.time.Duration attemptTimeout,
+      Clock clock, ApprovalService approvals, dev.vigil.actors.scanner.ScannerClient scanner) {
     this.sharding = ClusterSharding.get(system);
     this.timeout = timeout;
+    this.attemptTimeout = attemptTimeout.compareTo(timeout) < 0 ? attemptTimeout : timeout;
     this.clock = clock;
     this.approvals = approvals;
     this.scanner = scanner;
@@ -62,14 +64,20 @@ public final class EvaluateRoutes {
 
   private CompletionStage<ApiResponse> evaluate(Call call) {
     EvaluationInput parsed = parse(call.body(), call.caller());
+    String requestId = java.util.UUID.randomUUID().toString();
     return ScanRoutes.ContentScans.scan(scanner, ScanRoutes.ContentScans.texts(call.body(), parsed))
-        .thenCompose(scan -> decide(ScanRoutes.ContentScans.withSummary(parsed, scan), scan));
+        .thenCompose(scan -> decide(ScanRoutes.ContentScans.withSummary(parsed, scan), scan, requestId));
   }
 
-  private CompletionStage<ApiResponse> decide(EvaluationInput input, ScanRoutes.ContentScans.Result scan) {
-    // not retried: a decision consumes quota and appends a receipt, so a repeat would count twice
-    return sharding.entityRefFor(AgentEntity.TYPE_KEY, input.agentId())
-        .<DecisionView>askWithStatus(reply -> new AgentProtocol.Decide(input, true, reply), timeout)
+  private CompletionStage<ApiResponse> decide(EvaluationInput input, ScanRoutes.ContentScans.Result scan,
+      String requestId) {
+    // Retried in short attempts (a region drops the messages it buffered for a shard it hands off), all under one
+    // request id: the Agent entity answers a repeat from its recent decisions, so a slow attempt followed by a retry
+    // still consumes quota and appends a receipt once. A retry that reaches a new incarnation of the entity (the
+    // first was decided just before a hand-off, its answer lost) is decided again.
+    var agent = sharding.entityRefFor(AgentEntity.TYPE_KEY, input.agentId());
+    return dev.vigil.actors.RetryingAsk.untilDeadline(attemptTimeout, timeout,
+            t -> agent.<DecisionView>askWithStatus(reply -> new AgentProtocol.Decide(input, true, reply, requestId), t))
         .handle((decision, failure) -> {
           if (failure != null) {
             Throwable cause = ApiRouter.unwrap(failure);
