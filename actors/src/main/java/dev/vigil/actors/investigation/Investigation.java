@@ -668,6 +668,8 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
    */
   private Effect<Event, InvestigationState> onScopeReady(InvestigationState state, ScopeReady msg) {
     scopeInFlight = false;
+    passivateIfIdle();
+    stopIfAskedAndIdle();
     attempts.remove("scope");
     LeaseBroker.Scope opened = msg.scope();
     if (state.open() && !state.concluding() && needsPhase(state)) {
@@ -696,6 +698,8 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   private Effect<Event, InvestigationState> onScopeFailed(InvestigationState state, ScopeFailed msg) {
     scopeInFlight = false;
+    passivateIfIdle();
+    stopIfAskedAndIdle();
     if (phaseAwaitingScope != null && needsPhase(state)) {
       // the phase is known: record it now, the token is asked for again when the leases are
       String phase = phaseAwaitingScope;
@@ -1185,7 +1189,7 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
    * arrives after the stop would never be answered, and its caller would wait out its whole time-out.
    */
   private void passivateIfIdle() {
-    if (passivateWhenIdle && actionsInFlight == 0 && shard != null) {
+    if (passivateWhenIdle && idle() && shard != null) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
   }
@@ -1386,39 +1390,48 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
   }
 
   private Effect<Event, InvestigationState> onHandOffStop() {
-    if (actionsInFlight == 0) {
+    if (idle()) {
       return Effect().stop();
     }
-    context.getLog().debug("Investigation {}: stopping once {} action(s) in flight are answered", investigationId,
-        actionsInFlight);
+    context.getLog().debug("Investigation {}: stopping once {} action(s) and the token request in flight are answered",
+        investigationId, actionsInFlight);
     stopWhenIdle = true;
     return Effect().none();
   }
 
-  /** A reply to an action, and the stop the shard asked for once it was the last action in flight. */
-  private EffectBuilder<Event, InvestigationState> stopIfAsked(EffectBuilder<Event, InvestigationState> effect) {
-    return stopWhenIdle && actionsInFlight == 0 ? effect.thenStop() : effect;
+  /**
+   * No agent action is being decided and no token is being created: a stop now loses no answer. A token whose answer
+   * arrived after the stop was never recorded or revoked, and lived until its TTL.
+   */
+  private boolean idle() {
+    return actionsInFlight == 0 && !scopeInFlight;
+  }
+
+  /** Something in flight has been answered: the stop the shard asked for can happen now (after any write). */
+  private void stopIfAskedAndIdle() {
+    if (stopWhenIdle && idle()) {
+      context.getSelf().tell(HandOffStop.INSTANCE);
+    }
   }
 
   private Effect<Event, InvestigationState> onActionFailed(InvestigationState state, ActionFailed msg) {
     actionsInFlight--;
     passivateIfIdle();
+    stopIfAskedAndIdle();
     context.getLog().warn("Investigation {}: policy decision failed: {}", investigationId, msg.error().toString());
-    return stopIfAsked(Effect().none()).thenReply(msg.request().replyTo(),
-        s -> refusedAction(NOT_READY, "the policy pool did not answer; retry"));
+    return Effect().reply(msg.request().replyTo(), refusedAction(NOT_READY, "the policy pool did not answer; retry"));
   }
 
   private Effect<Event, InvestigationState> onActionEvaluated(InvestigationState state, ActionEvaluated msg) {
     actionsInFlight--;
     passivateIfIdle();
+    stopIfAskedAndIdle();
     DecideAction cmd = msg.request();
     if (!state.open() || state.concluding()) {
-      return stopIfAsked(Effect().none()).thenReply(cmd.replyTo(),
-          s -> refusedAction(GONE, "the investigation has ended"));
+      return Effect().reply(cmd.replyTo(), refusedAction(GONE, "the investigation has ended"));
     }
     if (state.paused()) { // paused while policy decided: not recorded, not executed
-      return stopIfAsked(Effect().none()).thenReply(cmd.replyTo(),
-          s -> refusedAction(PAUSED, refusalMessage(PAUSED, s)));
+      return Effect().reply(cmd.replyTo(), refusedAction(PAUSED, refusalMessage(PAUSED, state)));
     }
     PolicyProtocol.DecisionView decision = msg.decision();
     String policyEffect = decision.effect();
@@ -1460,8 +1473,8 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
     String finalEffect = effect;
     String finalReason = reason;
     String finalRule = ruleId;
-    return stopIfAsked(Effect().persist(new ActionDecided(sequence, cmd.action(), cmd.resource(), effect,
-            policyEffect, ruleId, receiptJson, at)))
+    return Effect().persist(new ActionDecided(sequence, cmd.action(), cmd.resource(), effect, policyEffect, ruleId,
+            receiptJson, at))
         .thenReply(cmd.replyTo(), s -> new ActionReply(GRANTED, finalEffect, policyEffect, finalReason, finalRule,
             decision.policyVersion(), receiptJson, ""));
   }
