@@ -179,7 +179,8 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   /**
    * Sent by the shard instead of stopping the entity outright (hand-off in a drain or rebalance, passivation): the
-   * entity stops once no agent action is being decided, so an action in flight is answered rather than lost.
+   * entity stops once no agent action is being decided and no token request is in flight ({@link #idle}), so neither
+   * answer is lost.
    */
   private enum HandOffStop implements Command { INSTANCE }
 
@@ -207,9 +208,9 @@ public final class Investigation extends EventSourcedBehavior<Command, Event, In
 
   /** Agent actions asked of the policy pool and not answered yet. */
   private int actionsInFlight;
-  /** The investigation has ended: passivate as soon as no action is in flight. */
+  /** The investigation has ended: passivate as soon as nothing is in flight ({@link #idle}). */
   private boolean passivateWhenIdle;
-  /** The shard asked this entity to stop (hand-off or passivation): stop once no action is in flight. */
+  /** The shard asked this entity to stop (hand-off or passivation): stop as soon as nothing is in flight. */
   private boolean stopWhenIdle;
 
   /** The entity; {@code shard} receives its passivation request once it has ended (null in tests). */
