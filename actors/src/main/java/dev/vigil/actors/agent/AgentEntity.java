@@ -210,6 +210,7 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
   private final TimerScheduler<Command> timers;
   private final java.util.Set<String> tags;
   private boolean evaluating;
+  private static final int RECENT_DECISIONS = 256;
   /**
    * The answers to the last {@link #RECENT_DECISIONS} decisions asked with a request id: a caller that retries after
    * its attempt timed out (the message may have been dropped in a shard hand-off, or only the reply was late) gets the
@@ -222,7 +223,6 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
       return size() > RECENT_DECISIONS;
     }
   };
-  private static final int RECENT_DECISIONS = 256;
 
   /** Starts sharding of agents on this node (a proxy only, when the node lacks the entities role). */
   public static void initSharding(ActorSystem<?> system, int numberOfShards, Clock clock, PolicyClient policy) {

@@ -117,8 +117,7 @@ public final class InvestigationWiring {
 
     ActorRef<AdmissionCommand> admission = AdmissionQueue.init(system, settings.maxRunning());
     // the Investigation entity's own ask to its agent must end before the gateway's ask of the entity does
-    Duration agentTimeout = askTimeout.minusSeconds(1).isNegative() || askTimeout.minusSeconds(1).isZero()
-        ? askTimeout : askTimeout.minusSeconds(1);
+    Duration agentTimeout = askTimeout.compareTo(Duration.ofSeconds(1)) > 0 ? askTimeout.minusSeconds(1) : askTimeout;
     ShardedAgents agents = new ShardedAgents(system, agentTimeout,
         config.getDuration("vigil.gateway.entity-attempt-timeout"));
     InvestigationServices services = new InvestigationServices(settings, leases, jobs, JobTemplate.load(), agents,
