@@ -1,61 +1,52 @@
 package dev.vigil.bench;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * HTTP load on {@code POST /v1/evaluate} from a separate process. First a closed-loop run with a fixed number of
  * requests in flight finds the sustainable maximum; then open-loop runs at 25, 50, 75 and 100 % of it send on a fixed
  * schedule and measure each latency from the request's scheduled time (not its actual send), so a stalled server
- * cannot hide its queueing delay (no coordinated omission). Bounded in time; loopback only.
+ * cannot hide its queueing delay (no coordinated omission). Bounded in time; loopback only. The requests go through
+ * {@link KeepAliveLoad} (one thread, keep-alive connections), so that the generator takes as little as it can of the
+ * CPU it shares with the node.
  *
  * <pre>java -cp chaos-tests/target/vigil-chaos.jar dev.vigil.bench.EvaluateLoad --api http://127.0.0.1:8080 --key KEY
- *     [--agents 2000] [--concurrency 64] [--seconds 15] [--warmup 5]</pre>
+ *     [--agents 2000] [--concurrency 64] [--seconds 15] [--warmup 5] [--curve true|false]</pre>
  */
 public final class EvaluateLoad {
 
   private static final String[] ACTIONS = {"file.read", "db.query", "file.write", "payment.send", "ticket.create",
       "http.get", "shell.exec", "email.send"};
 
-  private final HttpClient client;
-  private final URI evaluate;
-  private final String key;
+  /** Connections of the open-loop runs: enough that a stall of the node queues requests at the node, not here. */
+  private static final int OPEN_LOOP_CONNECTIONS = 256;
+
+  private final KeepAliveLoad load;
   private final int agents;
-  private final AtomicLong sequence = new AtomicLong();
 
   EvaluateLoad(String api, String key, int agents) {
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
-    this.evaluate = URI.create(api + "/v1/evaluate");
-    this.key = key;
+    URI uri = URI.create(api);
+    String host = uri.getHost() + ":" + uri.getPort();
     this.agents = agents;
+    this.load = new KeepAliveLoad(new InetSocketAddress(uri.getHost(), uri.getPort()),
+        n -> KeepAliveLoad.post(host, "/v1/evaluate", "Bearer " + key, body(n)), 30_000_000_000L);
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) throws IOException {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
     if (!options.containsKey("api") || !options.containsKey("key")) {
       System.err.println("usage: EvaluateLoad --api http://127.0.0.1:8080 --key <admin or operator key> "
-          + "[--agents 2000] [--concurrency 64] [--seconds 15] [--warmup 5]");
+          + "[--agents 2000] [--concurrency 64] [--seconds 15] [--warmup 5] [--curve true|false]");
       System.exit(2);
     }
     EvaluateLoad load = new EvaluateLoad(options.get("api"), options.get("key"),
@@ -65,18 +56,19 @@ public final class EvaluateLoad {
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
 
     long nodePid = Long.parseLong(options.getOrDefault("node-pid", "0"));
-    load.closedLoop(concurrency, Duration.ofSeconds(warmup));
+    load.load.closedLoop(concurrency, warmup);
     CpuTime before = CpuTime.now(nodePid);
-    Result max = load.closedLoop(concurrency, Duration.ofSeconds(seconds));
+    KeepAliveLoad.Result max = load.load.closedLoop(concurrency, seconds);
     CpuTime used = CpuTime.now(nodePid).minus(before);
     System.out.println("| load | offered/s | answered/s | errors | p50 ms | p95 ms | p99 ms | max ms |");
     System.out.println("|---|---|---|---|---|---|---|---|");
-    System.out.println(max.row("closed loop, " + concurrency + " in flight (maximum)"));
-    List<Result> curve = new ArrayList<>();
-    for (double fraction : new double[] {0.25, 0.5, 0.75, 1.0}) {
-      Result r = load.openLoop(max.answeredPerSecond() * fraction, Duration.ofSeconds(seconds));
-      curve.add(r);
-      System.out.println(r.row(String.format(Locale.ROOT, "open loop, %d%% of maximum", (int) (fraction * 100))));
+    System.out.println(row(max, "closed loop, " + concurrency + " in flight (maximum)"));
+    // --curve false: the closed loop only (quicker A/B comparisons of the CPU per decision)
+    double[] fractions = Boolean.parseBoolean(options.getOrDefault("curve", "true"))
+        ? new double[] {0.25, 0.5, 0.75, 1.0} : new double[0];
+    for (double fraction : fractions) {
+      KeepAliveLoad.Result r = load.load.openLoop(max.answeredPerSecond() * fraction, OPEN_LOOP_CONNECTIONS, seconds);
+      System.out.println(row(r, String.format(Locale.ROOT, "open loop, %d%% of maximum", (int) (fraction * 100))));
     }
     if (nodePid > 0 && max.answered() > 0) {
       System.out.println();
@@ -132,95 +124,30 @@ public final class EvaluateLoad {
     }
   }
 
-  record Result(double offeredPerSecond, double answeredPerSecond, long answered, long errors, Histogram latency) {
-    String row(String label) {
-      return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %d | %.2f | %.2f | %.2f | %.1f |", label, offeredPerSecond,
-          answeredPerSecond, errors, ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(95)),
-          ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()));
-    }
-
-    static double ms(long nanos) {
-      return nanos / 1_000_000.0;
-    }
+  static String row(KeepAliveLoad.Result r, String label) {
+    Histogram latency = r.latency();
+    return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %d | %.2f | %.2f | %.2f | %.1f |", label,
+        r.offeredPerSecond(), r.answeredPerSecond(), r.errors(), ms(latency.getValueAtPercentile(50)),
+        ms(latency.getValueAtPercentile(95)), ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()));
   }
 
-  private HttpRequest next() {
-    long n = sequence.incrementAndGet();
+  static double ms(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+
+  /**
+   * The agent of the {@code n}-th request: scattered, not round-robin. In lockstep every agent reached its 100th event
+   * (a snapshot) within the same second, which put a burst of 2,000 snapshot writes into the measurement.
+   */
+  private long agentOf(long n) {
+    long z = (n + 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L; // splitmix64's finaliser
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return Math.floorMod(z ^ (z >>> 31), agents);
+  }
+
+  private String body(long n) {
     String action = ACTIONS[(int) (n % ACTIONS.length)];
-    String body = "{\"action\":\"" + action + "\",\"resource\":\"res/" + (n % 97) + "\",\"parameters\":{\"amount\":"
-        + (n % 2000) + "},\"principal\":{\"id\":\"bench-agent-" + (n % agents) + "\"}}";
-    return HttpRequest.newBuilder(evaluate).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-  }
-
-  /** A fixed number of requests in flight for {@code duration}: the sustainable maximum. */
-  Result closedLoop(int concurrency, Duration duration) throws InterruptedException {
-    Recorder recorder = new Recorder(3);
-    AtomicLong answered = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    Semaphore inFlight = new Semaphore(concurrency);
-    long end = System.nanoTime() + duration.toNanos();
-    long started = System.nanoTime();
-    long sent = 0;
-    while (System.nanoTime() < end) {
-      inFlight.acquire();
-      long sentAt = System.nanoTime();
-      sent++;
-      client.sendAsync(next(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-        recorder.recordValue(Math.max(1, System.nanoTime() - sentAt));
-        if (failure == null && response.statusCode() == 200) {
-          answered.incrementAndGet();
-        } else {
-          errors.incrementAndGet();
-        }
-        inFlight.release();
-      });
-    }
-    inFlight.acquire(concurrency);
-    inFlight.release(concurrency);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    return new Result(sent / seconds, answered.get() / seconds, answered.get(), errors.get(),
-        recorder.getIntervalHistogram());
-  }
-
-  /** Requests on a fixed schedule at {@code rate}; latency counted from each request's scheduled time. */
-  Result openLoop(double rate, Duration duration) {
-    Recorder recorder = new Recorder(3);
-    AtomicLong answered = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    long intervalNanos = (long) (1e9 / rate);
-    long start = System.nanoTime();
-    long end = start + duration.toNanos();
-    List<CompletableFuture<?>> outstanding = new ArrayList<>();
-    long i = 0;
-    while (true) {
-      long scheduled = start + i * intervalNanos;
-      if (scheduled >= end) {
-        break;
-      }
-      long wait = scheduled - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      i++;
-      CompletableFuture<?> f = client.sendAsync(next(), HttpResponse.BodyHandlers.discarding())
-          .whenComplete((response, failure) -> {
-            recorder.recordValue(Math.max(1, System.nanoTime() - scheduled));
-            if (failure == null && response.statusCode() == 200) {
-              answered.incrementAndGet();
-            } else {
-              errors.incrementAndGet();
-            }
-          });
-      if ((i & 1023) == 0) {
-        outstanding.removeIf(CompletableFuture::isDone);
-      }
-      outstanding.add(f);
-    }
-    CompletableFuture.allOf(outstanding.toArray(new CompletableFuture[0])).orTimeout(60, TimeUnit.SECONDS)
-        .exceptionally(t -> null).join();
-    double seconds = duration.toNanos() / 1e9;
-    return new Result(i / seconds, answered.get() / seconds, answered.get(), errors.get(),
-        recorder.getIntervalHistogram());
+    return "{\"action\":\"" + action + "\",\"resource\":\"res/" + (n % 97) + "\",\"parameters\":{\"amount\":"
+        + (n % 2000) + "},\"principal\":{\"id\":\"bench-agent-" + agentOf(n) + "\"}}";
   }
 }
