@@ -31,6 +31,13 @@ public record NodeSettings(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("vigil.gateway.port (VIGIL_HTTP_PORT) must be 0..65535, got " + port);
     }
+    Duration askTimeout = v.getDuration("gateway.ask-timeout");
+    if (askTimeout.compareTo(dev.vigil.actors.agent.AgentEntity.RETRY_WINDOW) >= 0) {
+      // a decision retried after the Agent entity forgot its first answer would be decided, and counted, twice
+      throw new IllegalArgumentException("vigil.gateway.ask-timeout must be less than "
+          + dev.vigil.actors.agent.AgentEntity.RETRY_WINDOW.toSeconds() + "s (how long an agent remembers a decision "
+          + "for a retry), got " + askTimeout);
+    }
     return new NodeSettings(
         v.getString("profile"),
         v.getString("data-dir"),
@@ -39,7 +46,7 @@ public record NodeSettings(
         v.getString("gateway.host"),
         port,
         v.getBytes("gateway.max-body-size"),
-        v.getDuration("gateway.ask-timeout"),
+        askTimeout,
         v.getDuration("gateway.entity-attempt-timeout"),
         v.getDuration("gateway.key-cache-ttl"),
         v.getString("gateway.bootstrap-admin-key"),

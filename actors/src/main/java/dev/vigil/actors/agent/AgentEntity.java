@@ -210,19 +210,17 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
   private final TimerScheduler<Command> timers;
   private final java.util.Set<String> tags;
   private boolean evaluating;
-  private static final int RECENT_DECISIONS = 256;
   /**
-   * The answers to the last {@link #RECENT_DECISIONS} decisions asked with a request id: a caller that retries after
-   * its attempt timed out (the message may have been dropped in a shard hand-off, or only the reply was late) gets the
-   * first answer again instead of a second decision counted against its quotas. In memory only: a retry that reaches
-   * a new incarnation of the entity is decided afresh.
+   * The answers to recent decisions asked with a request id: a caller that retries after its attempt timed out (the
+   * message may have been dropped in a shard hand-off, or only the reply was late) gets the first answer again instead
+   * of a second decision counted against its quotas. Kept for {@link #RETRY_WINDOW}, longer than any caller retries
+   * (the gateway's {@code vigil.gateway.ask-timeout}, 6 s; an investigation's agent action, its ask time-out), and at
+   * most {@link #RECENT_DECISIONS} of them. In memory only: a retry that reaches a new incarnation of the entity is
+   * decided afresh.
    */
-  private final Map<String, DecisionView> recentDecisions = new java.util.LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, DecisionView> eldest) {
-      return size() > RECENT_DECISIONS;
-    }
-  };
+  private static final int RECENT_DECISIONS = 32;
+  public static final Duration RETRY_WINDOW = Duration.ofSeconds(15);
+  private final RecentAnswers<DecisionView> recentDecisions = new RecentAnswers<>(RECENT_DECISIONS, RETRY_WINDOW);
 
   /** Starts sharding of agents on this node (a proxy only, when the node lacks the entities role). */
   public static void initSharding(ActorSystem<?> system, int numberOfShards, Clock clock, PolicyClient policy) {
@@ -383,7 +381,7 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
     if (evaluating) {
       return Effect().stash();
     }
-    DecisionView earlier = cmd.requestId() == null ? null : recentDecisions.get(cmd.requestId());
+    DecisionView earlier = cmd.requestId() == null ? null : recentDecisions.get(cmd.requestId(), clock.millis());
     if (earlier != null) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(earlier));
     }
@@ -464,7 +462,7 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
     return Effect().persist(events)
         .thenRun(after -> {
           if (cmd.requestId() != null) {
-            recentDecisions.put(cmd.requestId(), reply);
+            recentDecisions.put(cmd.requestId(), reply, clock.millis());
           }
           afterObservation((Active) after, alerts, phaseChanged);
         })

@@ -190,6 +190,11 @@ class AgentTrustEntityTest {
     kit.<StatusReply<DecisionView>>runCommand(r -> new AgentProtocol.Decide(input, true, r));
     assertEquals(before + 3, events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count(),
         "another request id, or none, is another decision");
+    // no caller retries for longer than the window: the answer is forgotten then, so it takes no memory
+    clock.advance(AgentEntity.RETRY_WINDOW.plusSeconds(1));
+    kit.<StatusReply<DecisionView>>runCommand(r -> new AgentProtocol.Decide(input, true, r, "req-1"));
+    assertEquals(before + 4, events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count(),
+        "a request id past the retry window is a new decision");
   }
 
   @Test
