@@ -45,6 +45,87 @@ public final class RetryingAsk {
     }).thenCompose(Function.identity());
   }
 
+  /**
+   * As {@link #untilDeadline}, for a recipient that may be slow rather than gone (a sharded entity on a starved node,
+   * a shard being handed off): a new attempt starts every {@code attemptTimeout}, but the earlier ones are not given
+   * up. Each attempt may answer until the deadline, and the first answer wins. A sequential retry threw away the
+   * first attempt's answer when it came a moment after its own time-out, and then waited behind it for the second.
+   * Only for requests whose repetition is harmless; at most {@code deadline / attemptTimeout} (rounded up) attempts.
+   * Fails with the first failure that is not a time-out, or with a time-out once every attempt has timed out.
+   */
+  public static <T> CompletionStage<T> hedged(Duration attemptTimeout, Duration deadline,
+      Function<Duration, CompletionStage<T>> attempt) {
+    if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+      throw new IllegalArgumentException("attemptTimeout must be positive");
+    }
+    Hedge<T> hedge = new Hedge<>(attemptTimeout.toNanos(), System.nanoTime() + deadline.toNanos(), attempt);
+    hedge.outstanding.incrementAndGet();
+    hedge.launch();
+    return hedge.result;
+  }
+
+  /**
+   * Starts the later attempts of hedged asks. Non-blocking work only (an attempt sends a message); a request answered
+   * in time cancels its pending attempt, which leaves the queue at once, so the usual request costs no wake-up here.
+   */
+  private static final java.util.concurrent.ScheduledThreadPoolExecutor HEDGES = hedgeScheduler();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor hedgeScheduler() {
+    var scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "vigil-hedged-ask");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+
+  private static final class Hedge<T> {
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    /** Attempts in flight plus the next attempt, once scheduled: the request fails on time-out only at zero. */
+    final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+    final long attemptNanos;
+    final long deadlineNanos;
+    final Function<Duration, CompletionStage<T>> attempt;
+
+    Hedge(long attemptNanos, long deadlineNanos, Function<Duration, CompletionStage<T>> attempt) {
+      this.attemptNanos = attemptNanos;
+      this.deadlineNanos = deadlineNanos;
+      this.attempt = attempt;
+    }
+
+    /** Runs one attempt (counted in {@link #outstanding} by the caller) and schedules the next. */
+    void launch() {
+      if (result.isDone()) {
+        outstanding.decrementAndGet();
+        return;
+      }
+      long left = deadlineNanos - System.nanoTime();
+      if (left > attemptNanos) {
+        outstanding.incrementAndGet();
+        var next = HEDGES.schedule(this::launch, attemptNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        result.whenComplete((value, failure) -> next.cancel(false));
+      }
+      CompletionStage<T> answer;
+      try {
+        answer = attempt.apply(Duration.ofNanos(Math.max(1, left)));
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.failedFuture(e);
+      }
+      answer.whenComplete((value, failure) -> {
+        int left2 = outstanding.decrementAndGet();
+        if (failure == null) {
+          result.complete(value);
+          return;
+        }
+        Throwable cause = unwrap(failure);
+        if (!isTimeout(cause) || left2 == 0) {
+          result.completeExceptionally(cause);
+        }
+      });
+    }
+  }
+
   public static boolean isTimeout(Throwable cause) {
     return cause instanceof TimeoutException || cause instanceof AskTimeoutException
         || cause.getCause() instanceof TimeoutException;

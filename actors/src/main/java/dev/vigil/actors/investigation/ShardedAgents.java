@@ -22,8 +22,9 @@ public final class ShardedAgents implements AgentPhases, Decider {
   private final Duration attemptTimeout;
 
   /**
-   * Asks are retried in attempts of {@code attemptTimeout} until {@code timeout}: a region drops the messages it had
-   * buffered for a shard it is handing off (a node draining), and one lost attempt should not cost the whole call.
+   * Asks are repeated every {@code attemptTimeout} until {@code timeout}, earlier attempts still allowed to answer
+   * ({@link RetryingAsk#hedged}): a region drops the messages it had buffered for a shard it is handing off (a node
+   * draining), and one lost attempt should not cost the whole call, nor a slow one the answer it brings late.
    */
   public ShardedAgents(ActorSystem<?> system, Duration timeout, Duration attemptTimeout) {
     this.sharding = ClusterSharding.get(system);
@@ -34,7 +35,7 @@ public final class ShardedAgents implements AgentPhases, Decider {
   @Override
   public CompletionStage<String> phaseOf(String agentId) {
     var agent = sharding.entityRefFor(AgentEntity.TYPE_KEY, agentId);
-    return RetryingAsk.untilDeadline(attemptTimeout, timeout,
+    return RetryingAsk.hedged(attemptTimeout, timeout,
             t -> agent.<AgentProtocol.AgentView>askWithStatus(AgentProtocol.Get::new, t))
         .handle((view, failure) -> {
           if (failure == null) {
@@ -63,7 +64,7 @@ public final class ShardedAgents implements AgentPhases, Decider {
   public CompletionStage<PolicyProtocol.DecisionView> decide(PolicyProtocol.EvaluationInput input) {
     var agent = sharding.entityRefFor(AgentEntity.TYPE_KEY, input.agentId());
     String requestId = UUID.randomUUID().toString();
-    return RetryingAsk.untilDeadline(attemptTimeout, timeout,
+    return RetryingAsk.hedged(attemptTimeout, timeout,
         t -> agent.askWithStatus(reply -> new AgentProtocol.Decide(input, false, reply, requestId), t));
   }
 }

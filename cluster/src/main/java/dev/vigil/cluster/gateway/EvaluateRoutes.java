@@ -71,12 +71,12 @@ public final class EvaluateRoutes {
 
   private CompletionStage<ApiResponse> decide(EvaluationInput input, ScanRoutes.ContentScans.Result scan,
       String requestId) {
-    // Retried in short attempts (a region drops the messages it buffered for a shard it hands off), all under one
-    // request id: the Agent entity answers a repeat from its recent decisions, so a slow attempt followed by a retry
+    // Asked again every attempt time-out (a region drops the messages it buffered for a shard it hands off), earlier
+    // attempts still allowed to answer, all under one request id: the Agent entity answers a repeat from its recent decisions, so a slow attempt followed by a retry
     // still consumes quota and appends a receipt once. A retry that reaches a new incarnation of the entity (the
     // first was decided just before a hand-off, its answer lost) is decided again.
     var agent = sharding.entityRefFor(AgentEntity.TYPE_KEY, input.agentId());
-    return dev.vigil.actors.RetryingAsk.untilDeadline(attemptTimeout, timeout,
+    return dev.vigil.actors.RetryingAsk.hedged(attemptTimeout, timeout,
             t -> agent.<DecisionView>askWithStatus(reply -> new AgentProtocol.Decide(input, true, reply, requestId), t))
         .handle((decision, failure) -> {
           if (failure != null) {
