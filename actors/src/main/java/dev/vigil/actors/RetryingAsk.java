@@ -5,7 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.apache.pekko.pattern.AskTimeoutException;
@@ -68,10 +71,10 @@ public final class RetryingAsk {
    * Starts the later attempts of hedged asks. Non-blocking work only (an attempt sends a message); a request answered
    * in time cancels its pending attempt, which leaves the queue at once, so the usual request costs no wake-up here.
    */
-  private static final java.util.concurrent.ScheduledThreadPoolExecutor HEDGES = hedgeScheduler();
+  private static final ScheduledThreadPoolExecutor HEDGES = hedgeScheduler();
 
-  private static java.util.concurrent.ScheduledThreadPoolExecutor hedgeScheduler() {
-    var scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
+  private static ScheduledThreadPoolExecutor hedgeScheduler() {
+    var scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "vigil-hedged-ask");
       thread.setDaemon(true);
       return thread;
@@ -83,7 +86,7 @@ public final class RetryingAsk {
   private static final class Hedge<T> {
     final CompletableFuture<T> result = new CompletableFuture<>();
     /** Attempts in flight plus the next attempt, once scheduled: the request fails on time-out only at zero. */
-    final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger outstanding = new AtomicInteger();
     final long attemptNanos;
     final long deadlineNanos;
     final Function<Duration, CompletionStage<T>> attempt;
@@ -103,7 +106,7 @@ public final class RetryingAsk {
       long left = deadlineNanos - System.nanoTime();
       if (left > attemptNanos) {
         outstanding.incrementAndGet();
-        var next = HEDGES.schedule(this::launch, attemptNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        var next = HEDGES.schedule(this::launch, attemptNanos, TimeUnit.NANOSECONDS);
         result.whenComplete((value, failure) -> next.cancel(false));
       }
       CompletionStage<T> answer;
@@ -113,13 +116,13 @@ public final class RetryingAsk {
         answer = CompletableFuture.failedFuture(e);
       }
       answer.whenComplete((value, failure) -> {
-        int left2 = outstanding.decrementAndGet();
+        int stillOutstanding = outstanding.decrementAndGet();
         if (failure == null) {
           result.complete(value);
           return;
         }
         Throwable cause = unwrap(failure);
-        if (!isTimeout(cause) || left2 == 0) {
+        if (!isTimeout(cause) || stillOutstanding == 0) {
           result.completeExceptionally(cause);
         }
       });
