@@ -142,8 +142,13 @@ final class KeepAliveLoad {
         }
       }
     }
-    // requests due but never sent (the server fell behind the schedule and every connection was busy)
-    errors += due.size();
+    // requests due but never sent (the server fell behind the schedule and every connection was busy): errors, with
+    // the time they had waited, so that the tail of the histogram does not leave them out
+    long finished = System.nanoTime();
+    for (long dueAt : due) {
+      latency.recordValue(Math.max(1, finished - dueAt));
+      errors++;
+    }
     double elapsed = (end - start) / 1e9;
     return new Result((rate > 0 ? scheduled : sent) / elapsed, answered / elapsed, answered, errors, latency);
   }

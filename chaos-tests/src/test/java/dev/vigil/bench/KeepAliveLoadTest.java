@@ -108,4 +108,16 @@ class KeepAliveLoadTest {
     assertTrue(result.answered() > 5, "the other connection kept going: " + result.answered());
     assertTrue(result.latency().getMaxValue() >= 300_000_000L, "its latency is at least the time-out");
   }
+
+  @Test
+  void requestsStillWaitingForAConnectionAtTheEndAreErrorsInTheHistogram() throws IOException {
+    // one connection, and every request hangs until the time-out: of the 50 due in 0.5 s one is sent, the rest wait
+    KeepAliveLoad load = load(n -> "hang", 300_000_000L);
+
+    KeepAliveLoad.Result result = load.openLoop(100, 1, 0.5);
+
+    assertEquals(0, result.answered());
+    assertTrue(result.errors() >= 45, "the requests never sent count too: " + result.errors());
+    assertEquals(result.errors(), result.latency().getTotalCount(), "and each has its latency recorded");
+  }
 }
