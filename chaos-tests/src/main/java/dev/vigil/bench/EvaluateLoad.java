@@ -49,16 +49,16 @@ public final class EvaluateLoad {
           + "[--agents 2000] [--concurrency 64] [--seconds 15] [--warmup 5] [--curve true|false]");
       System.exit(2);
     }
-    EvaluateLoad load = new EvaluateLoad(options.get("api"), options.get("key"),
+    EvaluateLoad bench = new EvaluateLoad(options.get("api"), options.get("key"),
         Integer.parseInt(options.getOrDefault("agents", "2000")));
     int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "64"));
     int seconds = Integer.parseInt(options.getOrDefault("seconds", "15"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
 
     long nodePid = Long.parseLong(options.getOrDefault("node-pid", "0"));
-    load.load.closedLoop(concurrency, warmup);
+    bench.load.closedLoop(concurrency, warmup);
     CpuTime before = CpuTime.now(nodePid);
-    KeepAliveLoad.Result max = load.load.closedLoop(concurrency, seconds);
+    KeepAliveLoad.Result max = bench.load.closedLoop(concurrency, seconds);
     CpuTime used = CpuTime.now(nodePid).minus(before);
     System.out.println("| load | offered/s | answered/s | errors | p50 ms | p95 ms | p99 ms | max ms |");
     System.out.println("|---|---|---|---|---|---|---|---|");
@@ -67,7 +67,7 @@ public final class EvaluateLoad {
     double[] fractions = Boolean.parseBoolean(options.getOrDefault("curve", "true"))
         ? new double[] {0.25, 0.5, 0.75, 1.0} : new double[0];
     for (double fraction : fractions) {
-      KeepAliveLoad.Result r = load.load.openLoop(max.answeredPerSecond() * fraction, OPEN_LOOP_CONNECTIONS, seconds);
+      KeepAliveLoad.Result r = bench.load.openLoop(max.answeredPerSecond() * fraction, OPEN_LOOP_CONNECTIONS, seconds);
       System.out.println(row(r, String.format(Locale.ROOT, "open loop, %d%% of maximum", (int) (fraction * 100))));
     }
     if (nodePid > 0 && max.answered() > 0) {

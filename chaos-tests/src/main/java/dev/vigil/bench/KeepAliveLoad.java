@@ -39,6 +39,11 @@ final class KeepAliveLoad {
   private final InetSocketAddress address;
   private final LongFunction<byte[]> requests;
   private final long timeoutNanos;
+  private long sequence;
+  private Selector selector;
+  /** Connections opened so far: kept across runs, and opened one at a time when a request finds none free. */
+  private final List<Connection> all = new ArrayList<>();
+  private final List<Connection> idle = new ArrayList<>();
 
   /**
    * @param requests the bytes of the {@code n}-th request (request line, headers with {@code Host} and
@@ -71,12 +76,6 @@ final class KeepAliveLoad {
   Result openLoop(double rate, int connections, double seconds) throws IOException {
     return run(connections, rate, seconds);
   }
-
-  private long sequence;
-  private Selector selector;
-  /** Connections opened so far: kept across runs, and opened one at a time when a request finds none free. */
-  private final List<Connection> all = new ArrayList<>();
-  private final List<Connection> idle = new ArrayList<>();
 
   private Result run(int maxConnections, double rate, double seconds) throws IOException {
     if (selector == null) {
