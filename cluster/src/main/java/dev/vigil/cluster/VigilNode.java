@@ -93,9 +93,11 @@ public final class VigilNode {
   private final InetSocketAddress httpAddress;
   private final ApiRouter router;
   private final PolicyRegistry policyRegistry;
+  private final PolicyClient policyClient;
 
   private VigilNode(ActorSystem<Void> system, NodeSettings settings, Database database, URI managementUri,
-      InetSocketAddress httpAddress, ApiRouter router, PolicyRegistry policyRegistry) {
+      InetSocketAddress httpAddress, ApiRouter router, PolicyRegistry policyRegistry,
+      PolicyClient policyClient) {
     this.system = system;
     this.settings = settings;
     this.database = database;
@@ -103,11 +105,17 @@ public final class VigilNode {
     this.httpAddress = httpAddress;
     this.router = router;
     this.policyRegistry = policyRegistry;
+    this.policyClient = policyClient;
   }
 
   /** This node's view of the active policies. */
   public PolicyRegistry policyRegistry() {
     return policyRegistry;
+  }
+
+  /** How this node's entities reach the policy pool (and how many evaluations ran where). */
+  public PolicyClient policyClient() {
+    return policyClient;
   }
 
   public static VigilNode start(Config config) throws Exception {
@@ -143,6 +151,7 @@ public final class VigilNode {
       PolicyStore policies = new PolicyStore(database, Clock.systemUTC());
       PolicyRegistry policyRegistry = PolicyRegistry.start(system, policies,
           config.getDuration("vigil.policy.refresh-interval"));
+      PolicyPool localPolicy = null;
       if (settings.hasRole("policy")) {
         ShadowRecorder shadowRecorder = new ShadowRecorder(system, policies,
             config.getDuration("vigil.policy.shadow-flush-interval"));
@@ -155,9 +164,10 @@ public final class VigilNode {
               shadowRecorder.stop();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
+        localPolicy = config.getBoolean("vigil.policy.evaluate-in-caller") ? pool : null;
       }
       PolicyClient policyClient = new PolicyClient(system, config.getDuration("vigil.policy.attempt-timeout"),
-          config.getDuration("vigil.policy.decision-deadline"));
+          config.getDuration("vigil.policy.decision-deadline"), localPolicy);
       QuotaCounter.initSharding(system, config.getInt("vigil.agents.number-of-shards"));
       AgentSettings agentSettings = AgentSettings.fromConfig(config);
       AgentEntity.initSharding(system, config.getInt("vigil.agents.number-of-shards"), Clock.systemUTC(),
@@ -208,7 +218,8 @@ public final class VigilNode {
       log.info("Vigil node started in {} ms: profile {}, roles {}, API {}, management {}",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), settings.profile(), settings.roles(),
           http == null ? "(no gateway role)" : "http://" + http.getHostString() + ":" + http.getPort(), management);
-      return new VigilNode(system, settings, database, management, http, router, policyRegistry);
+      return new VigilNode(system, settings, database, management, http, router, policyRegistry,
+          policyClient);
     } catch (Exception | Error e) {
       database.close();
       throw e;

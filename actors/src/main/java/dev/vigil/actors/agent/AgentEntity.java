@@ -10,6 +10,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 
@@ -392,9 +395,21 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
         asked.context(), asked.time() == null ? clock.instant() : asked.time(), asked.scanMaxSeverity(),
         asked.scanFindingTypes());
     evaluating = true;
-    context.pipeToSelf(policy.apply(input, state.quotaUsage()), (decision, failure) ->
-        new Evaluated(cmd, input, decision, failure));
+    CompletableFuture<DecisionView> decided = policy.apply(input, state.quotaUsage()).toCompletableFuture();
+    if (decided.isDone()) {
+      // evaluated in place (PolicyClient on a node of role policy): no message to itself needed
+      return evaluated(state, completed(cmd, input, decided));
+    }
+    context.pipeToSelf(decided, (decision, failure) -> new Evaluated(cmd, input, decision, failure));
     return Effect().none();
+  }
+
+  private static Evaluated completed(Decide cmd, EvaluationInput input, CompletableFuture<DecisionView> done) {
+    try {
+      return new Evaluated(cmd, input, done.join(), null);
+    } catch (CompletionException | CancellationException e) {
+      return new Evaluated(cmd, input, null, e.getCause() != null ? e.getCause() : e);
+    }
   }
 
   private Effect<Event, State> evaluated(Active state, Evaluated result) {

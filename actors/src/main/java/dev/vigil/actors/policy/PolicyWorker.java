@@ -11,7 +11,10 @@ import org.apache.pekko.pattern.StatusReply;
 import dev.vigil.policy.Decision;
 import dev.vigil.policy.EvaluationRequest;
 import dev.vigil.protocol.PolicyProtocol.Command;
+import dev.vigil.protocol.PolicyProtocol.DecisionView;
 import dev.vigil.protocol.PolicyProtocol.Evaluate;
+import dev.vigil.protocol.PolicyProtocol.EvaluationInput;
+import dev.vigil.protocol.PolicyProtocol.QuotaUsage;
 import kamon.Kamon;
 import kamon.metric.MeasurementUnit;
 import kamon.metric.Metric;
@@ -46,23 +49,34 @@ public final class PolicyWorker extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> evaluate(Evaluate command) {
-    long started = System.nanoTime();
     try {
-      PolicySnapshot snapshot = registry.current();
-      EvaluationRequest request = PolicyRequests.toEngine(command.input());
-      RecordingQuotaLedger ledger = new RecordingQuotaLedger(command.quota());
-      Decision decision = snapshot.active().evaluate(request, ledger);
-      for (PolicySnapshot.ShadowCandidate candidate : snapshot.shadowList()) {
-        Decision shadow = candidate.set().dryRun(request, new RecordingQuotaLedger(command.quota()));
-        shadowRecorder.record(candidate, command.input(), decision, shadow);
-      }
-      EVALUATION.withoutTags().record(System.nanoTime() - started);
-      command.replyTo().tell(StatusReply.success(PolicyRequests.toView(decision, ledger.consumed(), true)));
+      command.replyTo().tell(StatusReply.success(decide(registry, shadowRecorder, command.input(), command.quota())));
     } catch (RuntimeException e) {
       getContext().getLog().debug("Refused evaluation: {}", e.getMessage());
       command.replyTo().tell(StatusReply.error("cannot evaluate: " + e.getMessage()));
     }
     return this;
+  }
+
+  /**
+   * One evaluation, as a worker makes it: against the node's current snapshot (read once, so a swap never splits an
+   * evaluation), with the shadow candidates beside it. Also used by callers on this node ({@link PolicyPool#evaluateHere}).
+   *
+   * @throws RuntimeException when the request cannot be evaluated (unknown phase, malformed input)
+   */
+  static DecisionView decide(PolicyRegistry registry, ShadowRecorder shadowRecorder, EvaluationInput input,
+      QuotaUsage quota) {
+    long started = System.nanoTime();
+    PolicySnapshot snapshot = registry.current();
+    EvaluationRequest request = PolicyRequests.toEngine(input);
+    RecordingQuotaLedger ledger = new RecordingQuotaLedger(quota);
+    Decision decision = snapshot.active().evaluate(request, ledger);
+    for (PolicySnapshot.ShadowCandidate candidate : snapshot.shadowList()) {
+      Decision shadow = candidate.set().dryRun(request, new RecordingQuotaLedger(quota));
+      shadowRecorder.record(candidate, input, decision, shadow);
+    }
+    EVALUATION.withoutTags().record(System.nanoTime() - started);
+    return PolicyRequests.toView(decision, ledger.consumed(), true);
   }
 
 }

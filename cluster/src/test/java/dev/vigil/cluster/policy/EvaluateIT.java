@@ -122,6 +122,8 @@ class EvaluateIT {
   void decisionsNameTheirRulePolicyAndReceiptAndExplainThemselves() throws Exception {
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
         evaluate("agent-x", "file.read", "prod/app.log").get("decision").asText().equals("allow"));
+    long inPlaceBefore = node.policyClient().evaluatedInPlace();
+    long poolBefore = node.policyClient().sentToPool();
     JsonNode allowed = evaluate("agent-a", "file.read", "prod/app.log");
     assertEquals("allow", allowed.get("decision").asText());
     assertEquals("reads", allowed.get("rule").asText());
@@ -144,6 +146,10 @@ class EvaluateIT {
     JsonNode unmatched = evaluate("agent-a", "shell.exec", null);
     assertEquals("deny", unmatched.get("decision").asText(), "fail closed");
     assertFalse(unmatched.has("rule"), "no rule decided: the policy's default did");
+
+    // the node has every role: its Agent entities evaluated on their own threads, none through a worker actor
+    assertEquals(inPlaceBefore + 4, node.policyClient().evaluatedInPlace());
+    assertEquals(poolBefore, node.policyClient().sentToPool());
   }
 
   @Test

@@ -134,6 +134,9 @@ class PolicyPoolIT {
         assertTrue(load.awaitTermination(30, TimeUnit.SECONDS));
 
         assertEquals(List.of(), new ArrayList<>(failures), "no decision may fail while the pool loses nodes");
+        // the gateway node has no policy role: every evaluation went to a worker on another node
+        assertEquals(0, gateway.policyClient().evaluatedInPlace());
+        assertTrue(gateway.policyClient().sentToPool() >= decided.get(), gateway.policyClient().sentToPool() + " sent");
         log.info("decisions made through the leave and the kill: {}", decided.get());
       } finally {
         for (VigilNode n : nodes) {
