@@ -32,5 +32,5 @@ curl -sf -X POST "http://127.0.0.1:28181/v1/policies?activate=true" -H "Authoriz
 sleep 2
 [ -n "${BENCH_SCRAPE:-}" ] && (sleep 18; curl -s http://127.0.0.1:29195/metrics > "$BENCH_SCRAPE") &
 java -cp chaos-tests/target/vigil-chaos.jar dev.vigil.bench.EvaluateLoad --api http://127.0.0.1:28181 --key "$key" \
-  --agents "${BENCH_AGENTS:-2000}" --concurrency "${BENCH_CONCURRENCY:-64}" --seconds "$seconds" --warmup "${BENCH_WARMUP:-5}" --curve "${BENCH_CURVE:-true}" \
+  --agents "${BENCH_AGENTS:-2000}" --concurrency "${BENCH_CONCURRENCY:-64}" --seconds "$seconds" --warmup "${BENCH_WARMUP:-5}" --curve "${BENCH_CURVE:-true}" ${BENCH_SLOW_TRACE:+--slow-trace "$BENCH_SLOW_TRACE"} \
   --node-pid "$node"

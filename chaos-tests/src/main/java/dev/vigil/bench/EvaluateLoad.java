@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  * CPU it shares with the node.
  *
  * <pre>java -cp chaos-tests/target/vigil-chaos.jar dev.vigil.bench.EvaluateLoad --api http://127.0.0.1:8080 --key KEY
- *     [--agents 2000] [--concurrency 64] [--seconds 15] [--warmup 5] [--curve true|false]</pre>
+ *     [--agents 2000] [--concurrency 64] [--seconds 15] [--warmup 5] [--curve true|false]
+ *     [--slow-trace FILE]   (diagnostic: the open-loop requests slower than 20 ms, with when they finished)</pre>
  */
 public final class EvaluateLoad {
 
@@ -66,9 +67,20 @@ public final class EvaluateLoad {
     // --curve false: the closed loop only (quicker A/B comparisons of the CPU per decision)
     double[] fractions = Boolean.parseBoolean(options.getOrDefault("curve", "true"))
         ? new double[] {0.25, 0.5, 0.75, 1.0} : new double[0];
+    String slowTrace = options.get("slow-trace");
+    if (slowTrace != null) {
+      bench.load.slowTrace = new java.io.PrintStream(new java.io.FileOutputStream(slowTrace), false,
+          java.nio.charset.StandardCharsets.UTF_8);
+    }
     for (double fraction : fractions) {
+      if (bench.load.slowTrace != null) {
+        bench.load.slowTrace.printf(Locale.ROOT, "# open loop, %d%% of maximum%n", (int) (fraction * 100));
+      }
       KeepAliveLoad.Result r = bench.load.openLoop(max.answeredPerSecond() * fraction, OPEN_LOOP_CONNECTIONS, seconds);
       System.out.println(row(r, String.format(Locale.ROOT, "open loop, %d%% of maximum", (int) (fraction * 100))));
+    }
+    if (bench.load.slowTrace != null) {
+      bench.load.slowTrace.close();
     }
     if (nodePid > 0 && max.answered() > 0) {
       System.out.println();

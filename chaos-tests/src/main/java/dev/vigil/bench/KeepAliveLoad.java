@@ -77,6 +77,18 @@ final class KeepAliveLoad {
     return run(connections, rate, seconds);
   }
 
+  /**
+   * Diagnostic (null unless asked for): every request slower than 20 ms is written as {@code <ms since this step
+   * began> <latency ms>}, one line each, to see whether a tail comes in bursts and when.
+   */
+  java.io.PrintStream slowTrace;
+
+  private void traceSlow(long start, long finished, long nanos) {
+    if (slowTrace != null && nanos > 20_000_000L) {
+      slowTrace.printf(java.util.Locale.ROOT, "%d %.1f%n", (finished - start) / 1_000_000, nanos / 1e6);
+    }
+  }
+
   private Result run(int maxConnections, double rate, double seconds) throws IOException {
     if (selector == null) {
       selector = Selector.open();
@@ -123,6 +135,7 @@ final class KeepAliveLoad {
         int outcome = c.onReady(key);
         if (outcome != Connection.PENDING) {
           latency.recordValue(Math.max(1, now - c.dueAt));
+          traceSlow(start, now, now - c.dueAt);
           if (outcome == 200) {
             answered++;
           } else {
