@@ -36,7 +36,7 @@ public final class RetryingAsk {
       Function<Duration, CompletionStage<T>> attempt) {
     long left = deadlineNanos - System.nanoTime();
     Duration timeout = Duration.ofNanos(Math.max(1, Math.min(attemptTimeout.toNanos(), left)));
-    return Stages.direct(attempt.apply(timeout)).handle((answer, failure) -> {
+    return attempt.apply(timeout).handle((answer, failure) -> {
       if (failure == null) {
         return CompletableFuture.completedFuture(answer);
       }
@@ -111,7 +111,7 @@ public final class RetryingAsk {
       }
       CompletionStage<T> answer;
       try {
-        answer = Stages.direct(attempt.apply(Duration.ofNanos(Math.max(1, left))));
+        answer = attempt.apply(Duration.ofNanos(Math.max(1, left)));
       } catch (RuntimeException e) {
         answer = CompletableFuture.failedFuture(e);
       }

@@ -19,7 +19,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 
 import dev.vigil.actors.RetryingAsk;
-import dev.vigil.actors.Stages;
 import dev.vigil.protocol.PolicyProtocol;
 import dev.vigil.protocol.PolicyProtocol.DecisionView;
 import dev.vigil.protocol.PolicyProtocol.EvaluationInput;
@@ -108,9 +107,9 @@ public final class PolicyClient {
     for (QuotaConsumption consumption : shared) {
       refused = refused.thenCompose(earlier -> earlier.isPresent()
           ? CompletableFuture.completedFuture(earlier)
-          : Stages.direct(sharding.entityRefFor(QuotaCounter.TYPE_KEY, consumption.key())
+          : sharding.entityRefFor(QuotaCounter.TYPE_KEY, consumption.key())
               .<Boolean>ask(reply -> new QuotaProtocol.TryConsume(consumption.amount(), consumption.limit(),
-                  consumption.windowMillis(), now, reply), deadline))
+                  consumption.windowMillis(), now, reply), deadline)
               // fail closed: a counter that cannot be reached does not grant its quota
               .exceptionally(failure -> false)
               .thenApply(granted -> granted ? Optional.<String>empty() : Optional.of(consumption.key())));
@@ -142,9 +141,9 @@ public final class PolicyClient {
     return RetryingAsk.untilDeadline(attemptTimeout, deadline, timeout -> {
       // no listing yet (a node still starting): the group router holds the message until it has one
       ActorRef<PolicyProtocol.Command> worker = routes.pick(timedOut).orElse(router);
-      return Stages.direct(AskPattern.ask(worker,
+      return AskPattern.ask(worker,
               (ActorRef<StatusReply<DecisionView>> replyTo) -> new PolicyProtocol.Evaluate(input, usage, replyTo),
-              timeout, system.scheduler()))
+              timeout, system.scheduler())
           .whenComplete((answer, failure) -> {
             if (worker == router) {
               return;

@@ -33,7 +33,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
-import dev.vigil.actors.Stages;
 import dev.vigil.persistence.DatabaseUnavailableException;
 import dev.vigil.persistence.keys.Principal;
 
@@ -165,7 +164,7 @@ public final class ApiRouter {
     if (entity.isKnownEmpty()) {
       return CompletableFuture.completedFuture(Body.NONE);
     }
-    return Stages.direct(entity.withSizeLimit(maxBodyBytes).toStrict(5_000, materializer)).thenApply(strict -> {
+    return entity.withSizeLimit(maxBodyBytes).toStrict(5_000, materializer).thenApply(strict -> {
       var bytes = strict.getData();
       if (bytes.isEmpty()) {
         return Body.NONE;
