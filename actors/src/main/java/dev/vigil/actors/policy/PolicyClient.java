@@ -32,11 +32,12 @@ import kamon.metric.Metric;
 /**
  * How callers reach the policy pool: every worker the Receptionist lists as reachable, preferring the caller's own
  * node, round-robin otherwise. On a node whose own workers are serving, the caller evaluates in place, on its own
- * thread, what one of them would ({@link PolicyPool#evaluateHere}); the workers serve the other nodes. Evaluation has no side effect (quota comes back as consumption for the caller to
- * record), so an attempt that times out, because its worker vanished with a node, is retried on another until the
- * deadline. The retry never goes back to a node that already timed out for this request, and every caller avoids a
- * node that timed out recently ({@link PolicyRoutes}), so a killed node costs one attempt's time to the requests that
- * were in flight on it while failure detection catches up, not a chain of attempts that land on it again.
+ * thread, what one of them would ({@link PolicyPool#evaluateHere}); the workers serve the other nodes. Evaluation
+ * has no side effect (quota comes back as consumption for the caller to record), so an attempt that times out,
+ * because its worker vanished with a node, is retried on another until the deadline. The retry never goes back to a
+ * node that already timed out for this request, and every caller avoids a node that timed out recently
+ * ({@link PolicyRoutes}), so a killed node costs one attempt's time to the requests that were in flight on it while
+ * failure detection catches up, not a chain of attempts that land on it again.
  */
 public final class PolicyClient {
 
