@@ -42,6 +42,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.vigil.actors.RetryingAsk;
 import dev.vigil.actors.policy.PolicyClient;
 import dev.vigil.protocol.AgentProtocol;
 import dev.vigil.protocol.AgentProtocol.AgentView;
@@ -400,7 +401,8 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
       // evaluated in place (PolicyClient on a node of role policy): no message to itself needed
       return evaluated(state, completed(cmd, input, decided));
     }
-    context.pipeToSelf(decided, (decision, failure) -> new Evaluated(cmd, input, decision, failure));
+    context.pipeToSelf(decided, (decision, failure) ->
+        new Evaluated(cmd, input, decision, failure == null ? null : RetryingAsk.unwrap(failure)));
     return Effect().none();
   }
 
@@ -408,7 +410,7 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
     try {
       return new Evaluated(cmd, input, done.join(), null);
     } catch (CompletionException | CancellationException e) {
-      return new Evaluated(cmd, input, null, e.getCause() != null ? e.getCause() : e);
+      return new Evaluated(cmd, input, null, RetryingAsk.unwrap(e));
     }
   }
 

@@ -172,6 +172,58 @@ class AgentTrustEntityTest {
     return receipts;
   }
 
+  /**
+   * An evaluation made in place (PolicyClient on a node of role policy) arrives as a completed future and is taken
+   * at once; one from the pool arrives later as a message to the entity. Both, and both kinds of refusal, must end
+   * the same way: one answer, one recorded decision for a success, none for a refusal.
+   */
+  @Test
+  void evaluationsAnsweredAtOnceOrLaterAndRefusalsOfBothKindsEndTheSameWay() {
+    java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+    AgentEntity.Evaluator fromThePool = (input, usage) -> CompletableFuture.supplyAsync(
+        () -> ENGINE.apply(input, usage).toCompletableFuture().join(), later);
+    AgentEntity.Evaluator refusedAtOnce = (input, usage) ->
+        CompletableFuture.failedFuture(new IllegalArgumentException("cannot evaluate: unknown phase"));
+    AgentEntity.Evaluator refusedLater = (input, usage) -> CompletableFuture.supplyAsync(() -> {
+      throw new IllegalArgumentException("cannot evaluate: unknown phase");
+    }, later);
+    EvaluationInput input = new EvaluationInput(null, null, "db.query", "res/1", Map.of("q", "x"), null, null,
+        Map.of(), null, "none", List.of());
+
+    DecisionView inPlace = null;
+    for (AgentEntity.Evaluator evaluator : List.of(ENGINE, fromThePool)) {
+      var kit = EventSourcedBehaviorTestKit.<Command, Event, AgentEntity.State>create(testKit.system(),
+          AgentEntity.create("paths-" + System.identityHashCode(evaluator), clock, evaluator, settings(),
+              AgentPublisher.NONE), SERIALIZATION);
+      StatusReply<DecisionView> reply = kit.<StatusReply<DecisionView>>runCommand(
+          r -> new AgentProtocol.Decide(input, true, r, "req-1")).reply();
+      assertTrue(reply.isSuccess(), () -> "decided: " + reply);
+      assertEquals(1, events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count());
+      if (inPlace == null) {
+        inPlace = reply.getValue();
+      } else {
+        assertEquals(inPlace.effect(), reply.getValue().effect());
+        assertEquals(inPlace.ruleId(), reply.getValue().ruleId());
+      }
+      // the entity is free for the next decision either way
+      assertTrue(kit.<StatusReply<DecisionView>>runCommand(
+          r -> new AgentProtocol.Decide(input, true, r, "req-2")).reply().isSuccess());
+    }
+    for (AgentEntity.Evaluator evaluator : List.of(refusedAtOnce, refusedLater)) {
+      var kit = EventSourcedBehaviorTestKit.<Command, Event, AgentEntity.State>create(testKit.system(),
+          AgentEntity.create("refused-" + System.identityHashCode(evaluator), clock, evaluator, settings(),
+              AgentPublisher.NONE), SERIALIZATION);
+      StatusReply<DecisionView> reply = kit.<StatusReply<DecisionView>>runCommand(
+          r -> new AgentProtocol.Decide(input, true, r, "req-1")).reply();
+      assertTrue(reply.isError(), () -> "refused: " + reply);
+      assertEquals("the policy pool did not decide: cannot evaluate: unknown phase", reply.getError().getMessage());
+      assertEquals(0, events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count());
+      // a refusal leaves the entity able to take the next command
+      assertTrue(kit.<StatusReply<DecisionView>>runCommand(
+          r -> new AgentProtocol.Decide(input, true, r, "req-2")).reply().isError());
+    }
+  }
+
   @Test
   void aDecisionAskedAgainWithItsRequestIdIsAnsweredOnceAndCountedOnce() {
     var kit = agent("retried-1", settings());
