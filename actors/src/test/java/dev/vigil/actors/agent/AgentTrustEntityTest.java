@@ -192,11 +192,8 @@ class AgentTrustEntityTest {
 
     DecisionView inPlace = null;
     for (AgentEntity.Evaluator evaluator : List.of(ENGINE, fromThePool)) {
-      var kit = EventSourcedBehaviorTestKit.<Command, Event, AgentEntity.State>create(testKit.system(),
-          AgentEntity.create("paths-" + System.identityHashCode(evaluator), clock, evaluator, settings(),
-              AgentPublisher.NONE), SERIALIZATION);
-      StatusReply<DecisionView> reply = kit.<StatusReply<DecisionView>>runCommand(
-          r -> new AgentProtocol.Decide(input, true, r, "req-1")).reply();
+      var kit = agentDecidingWith("paths-" + System.identityHashCode(evaluator), evaluator);
+      StatusReply<DecisionView> reply = decideOnce(kit, input, "req-1");
       assertTrue(reply.isSuccess(), () -> "decided: " + reply);
       assertEquals(1, events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count());
       if (inPlace == null) {
@@ -206,22 +203,28 @@ class AgentTrustEntityTest {
         assertEquals(inPlace.ruleId(), reply.getValue().ruleId());
       }
       // the entity is free for the next decision either way
-      assertTrue(kit.<StatusReply<DecisionView>>runCommand(
-          r -> new AgentProtocol.Decide(input, true, r, "req-2")).reply().isSuccess());
+      assertTrue(decideOnce(kit, input, "req-2").isSuccess());
     }
     for (AgentEntity.Evaluator evaluator : List.of(refusedAtOnce, refusedLater)) {
-      var kit = EventSourcedBehaviorTestKit.<Command, Event, AgentEntity.State>create(testKit.system(),
-          AgentEntity.create("refused-" + System.identityHashCode(evaluator), clock, evaluator, settings(),
-              AgentPublisher.NONE), SERIALIZATION);
-      StatusReply<DecisionView> reply = kit.<StatusReply<DecisionView>>runCommand(
-          r -> new AgentProtocol.Decide(input, true, r, "req-1")).reply();
+      var kit = agentDecidingWith("refused-" + System.identityHashCode(evaluator), evaluator);
+      StatusReply<DecisionView> reply = decideOnce(kit, input, "req-1");
       assertTrue(reply.isError(), () -> "refused: " + reply);
       assertEquals("the policy pool did not decide: cannot evaluate: unknown phase", reply.getError().getMessage());
       assertEquals(0, events(kit).stream().filter(AgentProtocol.Decided.class::isInstance).count());
       // a refusal leaves the entity able to take the next command
-      assertTrue(kit.<StatusReply<DecisionView>>runCommand(
-          r -> new AgentProtocol.Decide(input, true, r, "req-2")).reply().isError());
+      assertTrue(decideOnce(kit, input, "req-2").isError());
     }
+  }
+
+  EventSourcedBehaviorTestKit<Command, Event, AgentEntity.State> agentDecidingWith(String id,
+      AgentEntity.Evaluator evaluator) {
+    return EventSourcedBehaviorTestKit.create(testKit.system(),
+        AgentEntity.create(id, clock, evaluator, settings(), AgentPublisher.NONE), SERIALIZATION);
+  }
+
+  static StatusReply<DecisionView> decideOnce(EventSourcedBehaviorTestKit<Command, Event, AgentEntity.State> kit,
+      EvaluationInput input, String requestId) {
+    return kit.<StatusReply<DecisionView>>runCommand(r -> new AgentProtocol.Decide(input, true, r, requestId)).reply();
   }
 
   @Test
