@@ -46,6 +46,12 @@ final class KeepAliveLoad {
   private final List<Connection> idle = new ArrayList<>();
 
   /**
+   * Diagnostic (null unless asked for): every request slower than 20 ms is written as {@code <ms since this step
+   * began> <latency ms>}, one line each, to see whether a tail comes in bursts and when.
+   */
+  java.io.PrintStream slowTrace;
+
+  /**
    * @param requests the bytes of the {@code n}-th request (request line, headers with {@code Host} and
    *     {@code Content-Length}, body)
    */
@@ -76,12 +82,6 @@ final class KeepAliveLoad {
   Result openLoop(double rate, int connections, double seconds) throws IOException {
     return run(connections, rate, seconds);
   }
-
-  /**
-   * Diagnostic (null unless asked for): every request slower than 20 ms is written as {@code <ms since this step
-   * began> <latency ms>}, one line each, to see whether a tail comes in bursts and when.
-   */
-  java.io.PrintStream slowTrace;
 
   private void traceSlow(long start, long finished, long nanos) {
     if (slowTrace != null && nanos > 20_000_000L) {
