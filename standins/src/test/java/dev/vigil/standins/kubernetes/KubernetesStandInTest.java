@@ -149,7 +149,9 @@ class KubernetesStandInTest {
           "ran for the configured run time: " + ran);
 
       // ttlSecondsAfterFinished = 1: the controller deletes it about a second after it finished
+      // the API server forgets the Job a moment before the controller records that its delete call returned
       await().atMost(Duration.ofSeconds(5)).until(() -> get(name) == null);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !standIn.jobOf("complete-1").orElseThrow().exists());
       JobView gone = standIn.jobOf("complete-1").orElseThrow();
       assertEquals(JobView.Deletion.TTL, gone.deletedBy());
       assertTrue(Duration.between(gone.finishedAt(), gone.deletedAt()).compareTo(Duration.ofSeconds(1)) >= 0,
