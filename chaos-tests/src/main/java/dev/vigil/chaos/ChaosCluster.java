@@ -57,6 +57,13 @@ public final class ChaosCluster implements DrillTarget, AutoCloseable {
       return new Settings(nodes, jar, workDir, true, Duration.ofSeconds(2), Duration.ofSeconds(7),
           List.of("-Xmx384m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     }
+
+    /** These settings with {@code extra} appended to every node's JVM options (later options win). */
+    public Settings withExtraJvmOptions(List<String> extra) {
+      List<String> options = new ArrayList<>(jvmOptions);
+      options.addAll(extra);
+      return new Settings(nodes, jar, workDir, namespaces, readinessGrace, sbrStableAfter, List.copyOf(options));
+    }
   }
 
   private final Settings settings;

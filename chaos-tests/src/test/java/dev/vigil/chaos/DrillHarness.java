@@ -16,6 +16,9 @@ final class DrillHarness {
 
   static final Path JAR = Path.of(System.getProperty("vigil.chaos.jar", "../cluster/target/vigil.jar")).toAbsolutePath();
   static final Path REPORTS = Path.of(System.getProperty("vigil.chaos.reports", "target/drills")).toAbsolutePath();
+  /** Extra options for every node JVM, space-separated (a diagnosis run: a logback file, a profiler agent). */
+  static final List<String> EXTRA_NODE_OPTIONS = List.of(System.getProperty("vigil.chaos.node-options", "").trim()
+      .split("\\s+")).stream().filter(o -> !o.isEmpty()).toList();
 
   private DrillHarness() {}
 
@@ -26,9 +29,12 @@ final class DrillHarness {
   /** Starts {@code nodes} node processes, runs {@code drill} under load, writes the report, stops everything. */
   static DrillReport run(Drill drill, int nodes) throws Exception {
     Path reports = REPORTS.resolve(nodes + "-nodes");
-    ChaosCluster.Settings settings = ChaosCluster.Settings.defaults(nodes, JAR, reports.resolve(drill.wireName() + "-cluster"));
+    ChaosCluster.Settings settings = ChaosCluster.Settings.defaults(nodes, JAR, reports.resolve(drill.wireName() + "-cluster"))
+        .withExtraJvmOptions(EXTRA_NODE_OPTIONS);
     try (ChaosCluster cluster = ChaosCluster.start(settings)) {
-      return DrillRunner.run(drill, cluster, DrillRunner.Settings.defaults(reports));
+      DrillRunner.Settings load = DrillRunner.Settings.defaults(reports);
+      String rate = System.getProperty("vigil.chaos.rate", "");
+      return DrillRunner.run(drill, cluster, rate.isBlank() ? load : load.withRate(Integer.parseInt(rate.trim())));
     }
   }
 

@@ -15,7 +15,7 @@ class NodeSettingsTest {
   @Test
   void theDefaultsLoad() {
     NodeSettings settings = NodeSettings.fromConfig(NodeConfig.load("dev"));
-    assertEquals(Duration.ofSeconds(6), settings.askTimeout());
+    assertEquals(Duration.ofSeconds(10), settings.askTimeout());
   }
 
   @Test

@@ -218,7 +218,7 @@ public final class AgentEntity extends EventSourcedBehavior<Command, Event, Agen
    * The answers to recent decisions asked with a request id: a caller that retries after its attempt timed out (the
    * message may have been dropped in a shard hand-off, or only the reply was late) gets the first answer again instead
    * of a second decision counted against its quotas. Kept for {@link #RETRY_WINDOW}, longer than any caller retries
-   * (the gateway's {@code vigil.gateway.ask-timeout}, 6 s; an investigation's agent action, its ask time-out), and at
+   * (the gateway's {@code vigil.gateway.ask-timeout}, 10 s; an investigation's agent action, its ask time-out), and at
    * most {@link #RECENT_DECISIONS} of them. In memory only: a retry that reaches a new incarnation of the entity is
    * decided afresh.
    */

@@ -48,8 +48,7 @@ public final class DrillCommand {
     Path reports = Path.of(options.getOrDefault("reports", "chaos-tests/target/drills"));
     DrillRunner.Settings settings = DrillRunner.Settings.defaults(reports);
     if (options.containsKey("rate")) {
-      settings = new DrillRunner.Settings(Integer.parseInt(options.get("rate")), settings.workers(),
-          settings.requestTimeout(), settings.probeInterval(), reports);
+      settings = settings.withRate(Integer.parseInt(options.get("rate")));
     }
     boolean allPassed = true;
     if (options.containsKey("start")) {
@@ -60,10 +59,7 @@ public final class DrillCommand {
             reports.resolve(drill.wireName() + "-cluster").toAbsolutePath());
         if (options.containsKey("node-jvm")) {
           // extra node JVM options, e.g. a -D config override under test
-          List<String> jvm = new ArrayList<>(clusterSettings.jvmOptions());
-          jvm.addAll(Arrays.asList(options.get("node-jvm").split(" ")));
-          clusterSettings = new ChaosCluster.Settings(nodes, jar, clusterSettings.workDir(), clusterSettings.namespaces(),
-              clusterSettings.readinessGrace(), clusterSettings.sbrStableAfter(), List.copyOf(jvm));
+          clusterSettings = clusterSettings.withExtraJvmOptions(Arrays.asList(options.get("node-jvm").split(" ")));
         }
         try (ChaosCluster cluster = ChaosCluster.start(clusterSettings)) {
           allPassed &= print(DrillRunner.run(drill, cluster, settings));

@@ -45,14 +45,24 @@ public final class DrillRunner {
   /**
    * @param ratePerSecond  total requests per second of the load
    * @param workers        concurrent senders (many, so a few requests stalled on a fault do not hold back the rate)
-   * @param requestTimeout client-side timeout of one request (above the gateway's own 5 s ask timeout)
+   * @param requestTimeout client-side timeout of one request (above the gateway's own 10 s ask timeout)
    * @param probeInterval  how often the rotation probes {@code /ready}
    * @param reports        folder for reports and request logs
+   * @param settleWindow   the recent stretch of load judged before the fault: every request answered, ...
+   * @param settledP99     ... and a p99 at most this
+   * @param settleTimeout  the longest wait for that; the fault is injected anyway after it (and the report says so)
    */
-  public record Settings(int ratePerSecond, int workers, Duration requestTimeout, Duration probeInterval, Path reports) {
+  public record Settings(int ratePerSecond, int workers, Duration requestTimeout, Duration probeInterval, Path reports,
+      Duration settleWindow, Duration settledP99, Duration settleTimeout) {
 
     public static Settings defaults(Path reports) {
-      return new Settings(40, 32, Duration.ofSeconds(10), Duration.ofMillis(150), reports);
+      return new Settings(40, 32, Duration.ofSeconds(15), Duration.ofMillis(150), reports, Duration.ofSeconds(5),
+          Duration.ofSeconds(1), Duration.ofSeconds(60));
+    }
+
+    public Settings withRate(int perSecond) {
+      return new Settings(perSecond, workers, requestTimeout, probeInterval, reports, settleWindow, settledP99,
+          settleTimeout);
     }
   }
 
@@ -115,6 +125,33 @@ public final class DrillRunner {
     return agents;
   }
 
+  /**
+   * Waits (at most {@link Settings#settleTimeout()}) until the load has settled: over the last
+   * {@link Settings#settleWindow()} every request was answered and the p99 was at most
+   * {@link Settings#settledP99()}. Freshly started node JVMs spend their first half minute compiling and allocating
+   * shards; on a small machine that saturates every core, and a fault injected then measures the warm-up (drain
+   * drills of five measured a p50 of ~600 ms and a p99 near 3 s in that phase, against ~100 ms and ~400 ms after it).
+   * A load that never settles is reported, and the fault is injected anyway.
+   */
+  private static void settle(LoadDriver driver, Settings settings, FaultContext ctx) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + settings.settleTimeout().toNanos();
+    LoadDriver.Recent recent = driver.recent(settings.settleWindow());
+    while (System.nanoTime() < deadline) {
+      recent = driver.recent(settings.settleWindow());
+      if (recent.finished() >= 20 && recent.failed() == 0 && recent.p99Millis() <= settings.settledP99().toMillis()) {
+        long took = (System.nanoTime() - start) / 1_000_000;
+        ctx.timing("load settled after", took);
+        ctx.notes.add("warm-up: the load settled " + took + " ms after its first " + 150 + " answers (last "
+            + settings.settleWindow().toSeconds() + " s: " + recent + ")");
+        return;
+      }
+      Thread.sleep(250);
+    }
+    ctx.notes.add("warm-up: the load did not settle within " + settings.settleTimeout().toSeconds()
+        + " s (last " + settings.settleWindow().toSeconds() + " s: " + recent + "); the fault was injected anyway");
+  }
+
   public static DrillReport run(Drill drill, DrillTarget target, Settings settings) throws Exception {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
@@ -133,6 +170,7 @@ public final class DrillRunner {
         LoadDriver steady = driver;
         Waits.until("load answered steadily", Duration.ofSeconds(60), Duration.ofMillis(100),
             () -> steady.answered() >= 150);
+        settle(driver, settings, ctx);
         driver.mark("steady");
         Waits.pause(Duration.ofSeconds(3)); // a steady window to compare the fault's phases with
         log.info("Drill {}: injecting {}", drill.wireName(), drill.fault());

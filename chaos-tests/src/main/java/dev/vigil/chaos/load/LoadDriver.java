@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -189,6 +190,48 @@ public final class LoadDriver implements AutoCloseable {
     synchronized (records) {
       return records.stream().filter(r -> r.verdict() == Verdict.ANSWERED).count();
     }
+  }
+
+  /**
+   * The requests that finished in the last {@code window}: how many, how many were not answered, and their p50 and
+   * p99 latency. What "the load has settled" is judged on, before a drill injects its fault.
+   */
+  public Recent recent(Duration window) {
+    double now = millisSinceStart(System.nanoTime());
+    double from = now - window.toMillis();
+    List<Double> latencies = new ArrayList<>();
+    int failed = 0;
+    synchronized (records) {
+      for (int i = records.size() - 1; i >= 0; i--) {
+        RequestRecord r = records.get(i);
+        if (r.startMillis() + r.latencyMillis() < from) {
+          break; // records are appended as requests finish: every earlier one finished before the window
+        }
+        latencies.add(r.latencyMillis());
+        if (r.verdict() != Verdict.ANSWERED) {
+          failed++;
+        }
+      }
+    }
+    Collections.sort(latencies);
+    return new Recent(latencies.size(), failed, quantile(latencies, 0.50), quantile(latencies, 0.99));
+  }
+
+  /** See {@link #recent(Duration)}. */
+  public record Recent(int finished, int failed, double p50Millis, double p99Millis) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%d finished, %d not answered, p50 %.0f ms, p99 %.0f ms", finished, failed,
+          p50Millis, p99Millis);
+    }
+  }
+
+  private static double quantile(List<Double> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int index = (int) Math.ceil(q * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
   }
 
   public List<RequestKind> kinds() {
