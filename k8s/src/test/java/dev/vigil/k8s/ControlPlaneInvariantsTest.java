@@ -283,5 +283,8 @@ class ControlPlaneInvariantsTest {
     assertEquals(1, rolling.getMaxUnavailable().getIntVal(), overlay);
     // a surge pod could not be scheduled under required anti-affinity on a full node pool
     assertEquals(0, rolling.getMaxSurge().getIntVal(), overlay);
+    // the next node is drained only once the new one has warmed up
+    assertTrue(controlPlane.getSpec().getMinReadySeconds() != null && controlPlane.getSpec().getMinReadySeconds() >= 15,
+        overlay + ": minReadySeconds " + controlPlane.getSpec().getMinReadySeconds());
   }
 }
