@@ -41,6 +41,8 @@ public final class DrillRunner {
 
   private static final Logger log = LoggerFactory.getLogger(DrillRunner.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Answers the load must have had before the runner looks at whether it has settled. */
+  private static final int STEADY_ANSWERS = 150;
 
   /**
    * @param ratePerSecond  total requests per second of the load
@@ -133,23 +135,21 @@ public final class DrillRunner {
    * drills of five measured a p50 of ~600 ms and a p99 near 3 s in that phase, against ~100 ms and ~400 ms after it).
    * A load that never settles is reported, and the fault is injected anyway.
    */
-  private static void settle(LoadDriver driver, Settings settings, FaultContext ctx) throws InterruptedException {
-    long start = System.nanoTime();
-    long deadline = start + settings.settleTimeout().toNanos();
-    LoadDriver.Recent recent = driver.recent(settings.settleWindow());
-    while (System.nanoTime() < deadline) {
-      recent = driver.recent(settings.settleWindow());
-      if (recent.finished() >= 20 && recent.failed() == 0 && recent.p99Millis() <= settings.settledP99().toMillis()) {
-        long took = (System.nanoTime() - start) / 1_000_000;
-        ctx.timing("load settled after", took);
-        ctx.notes.add("warm-up: the load settled " + took + " ms after its first " + 150 + " answers (last "
-            + settings.settleWindow().toSeconds() + " s: " + recent + ")");
-        return;
-      }
-      Thread.sleep(250);
+  private static void settle(LoadDriver driver, Settings settings, FaultContext ctx) {
+    String window = "last " + settings.settleWindow().toSeconds() + " s: ";
+    try {
+      Duration took = Waits.until("the load settles", settings.settleTimeout(), Duration.ofMillis(250), () -> {
+        LoadDriver.Recent recent = driver.recent(settings.settleWindow());
+        return recent.finished() >= 20 && recent.failed() == 0
+            && recent.p99Millis() <= settings.settledP99().toMillis();
+      });
+      ctx.timing("load settled after", took.toMillis());
+      ctx.notes.add("warm-up: the load settled " + took.toMillis() + " ms after its first " + STEADY_ANSWERS
+          + " answers (" + window + driver.recent(settings.settleWindow()) + ")");
+    } catch (TimeoutException e) {
+      ctx.notes.add("warm-up: the load did not settle within " + settings.settleTimeout().toSeconds() + " s ("
+          + window + driver.recent(settings.settleWindow()) + "); the fault was injected anyway");
     }
-    ctx.notes.add("warm-up: the load did not settle within " + settings.settleTimeout().toSeconds()
-        + " s (last " + settings.settleWindow().toSeconds() + " s: " + recent + "); the fault was injected anyway");
   }
 
   public static DrillReport run(Drill drill, DrillTarget target, Settings settings) throws Exception {
@@ -169,7 +169,7 @@ public final class DrillRunner {
       try {
         LoadDriver steady = driver;
         Waits.until("load answered steadily", Duration.ofSeconds(60), Duration.ofMillis(100),
-            () -> steady.answered() >= 150);
+            () -> steady.answered() >= STEADY_ANSWERS);
         settle(driver, settings, ctx);
         driver.mark("steady");
         Waits.pause(Duration.ofSeconds(3)); // a steady window to compare the fault's phases with
