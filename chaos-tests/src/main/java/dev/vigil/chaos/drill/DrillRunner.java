@@ -100,7 +100,7 @@ public final class DrillRunner {
   static List<String> prepare(DrillTarget target, String prefix) throws Exception {
     List<String> agents = new ArrayList<>();
     DrillNode first = target.nodes().get(0);
-    ApiClient api = new ApiClient(first.api(), target.adminKey(), Duration.ofSeconds(10));
+    ApiClient api = new ApiClient(first.api(), target.adminKey(), Duration.ofSeconds(15));
     String policyId = "chaos-" + prefix;
     HttpResponse<String> upload = api.send("POST", "/v1/policies?activate=true",
         String.format(DecisionTraffic.POLICY_YAML, policyId), "application/yaml");
@@ -109,9 +109,24 @@ public final class DrillRunner {
     }
     for (int i = 0; i < 4; i++) {
       String agent = prefix + "-decider-" + i;
-      HttpResponse<String> put = api.send("PUT", "/v1/agents/" + agent, "{\"displayName\":\"drill decider " + i + "\"}");
-      if (put.statusCode() != 200) {
-        throw new IllegalStateException("agent " + agent + " not registered: " + put.statusCode() + " " + put.body());
+      String body = "{\"displayName\":\"drill decider " + i + "\"}";
+      // a registration is idempotent: on a cold cluster (every shard allocated on first use, one at a time) it is
+      // asked again until it is answered, as a client would
+      List<String> answers = new ArrayList<>();
+      int[] last = {0};
+      try {
+        Waits.until("agent " + agent + " registered", Duration.ofSeconds(60), Duration.ofMillis(500),
+            () -> holds(() -> {
+              HttpResponse<String> put = api.send("PUT", "/v1/agents/" + agent, body);
+              answers.add(put.statusCode() + " " + put.body());
+              last[0] = put.statusCode();
+              return put.statusCode() == 200 || put.statusCode() / 100 == 4; // a refusal is final
+            }));
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("agent " + agent + " not registered within 60 s; answers: " + answers, e);
+      }
+      if (last[0] != 200) {
+        throw new IllegalStateException("agent " + agent + " not registered: " + answers);
       }
       agents.add(agent);
     }
