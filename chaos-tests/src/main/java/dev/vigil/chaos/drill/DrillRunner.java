@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -152,18 +153,20 @@ public final class DrillRunner {
    */
   private static void settle(LoadDriver driver, Settings settings, FaultContext ctx) {
     String window = "last " + settings.settleWindow().toSeconds() + " s: ";
+    AtomicReference<LoadDriver.Recent> judged = new AtomicReference<>();
     try {
       Duration took = Waits.until("the load settles", settings.settleTimeout(), Duration.ofMillis(250), () -> {
         LoadDriver.Recent recent = driver.recent(settings.settleWindow());
+        judged.set(recent);
         return recent.finished() >= 20 && recent.failed() == 0
             && recent.p99Millis() <= settings.settledP99().toMillis();
       });
       ctx.timing("load settled after", took.toMillis());
       ctx.notes.add("warm-up: the load settled " + took.toMillis() + " ms after its first " + STEADY_ANSWERS
-          + " answers (" + window + driver.recent(settings.settleWindow()) + ")");
+          + " answers (" + window + judged.get() + ")");
     } catch (TimeoutException e) {
       ctx.notes.add("warm-up: the load did not settle within " + settings.settleTimeout().toSeconds() + " s ("
-          + window + driver.recent(settings.settleWindow()) + "); the fault was injected anyway");
+          + window + judged.get() + "); the fault was injected anyway");
     }
   }
 
